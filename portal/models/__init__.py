@@ -1,0 +1,19 @@
+"""Portal models, one module per concept (see STYLE.md)."""
+
+from .base import TimeStampedModel  # isort: skip  (accounts imports it)
+from portal.accounts.models import Invitation, User
+
+from .pages import HomePage, StandardPage
+from .site_settings import NavigationSettings, SiteSettings
+from .themes import Theme
+
+__all__ = [
+    "HomePage",
+    "Invitation",
+    "NavigationSettings",
+    "SiteSettings",
+    "StandardPage",
+    "Theme",
+    "TimeStampedModel",
+    "User",
+]

@@ -1,0 +1,13 @@
+"""Local development: `make run`. SQLite and eager Celery unless the environment says otherwise."""
+
+from portal.env import env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+PORTAL_ENVIRONMENT = "dev"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

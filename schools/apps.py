@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    """Settings register, the audit engine and action plans (issues 3 and 4)."""
+
+    name = "schools"
+    verbose_name = "Schools and settings"
+    default_auto_field = "django.db.models.BigAutoField"
