@@ -81,6 +81,7 @@ def invitation_create(
             context={
                 "invitation": invitation,
                 "role_name": role.label,
+                "role_article": "an" if role.label[0].lower() in "aeiou" else "a",
                 "inviter_name": inviter.get_full_name() or inviter.email,
                 "accept_url": settings.SITE_URL + reverse("portal:invitation_accept", args=[token]),
                 "valid_days": settings.INVITATION_VALID_DAYS,

@@ -24,3 +24,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Playwright's sync API runs an event loop in the test thread; Django must still
 # let that thread use the ORM (tests only; see shared TESTING-NOTES).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Serve static files straight from static/ and the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

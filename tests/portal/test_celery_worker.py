@@ -1,0 +1,46 @@
+"""A real Celery worker, through the real broker (Redis in CI). Skipped locally when
+CELERY_BROKER_URL is not set; required in CI (PORTAL_TESTS_REQUIRE_ALL)."""
+
+import os
+
+import celery.contrib.testing.tasks  # noqa: F401  registers celery.ping for the worker's start-up check
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+
+from tests.conftest import skip_or_fail
+
+
+@pytest.fixture
+def worker_app():
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker or broker.startswith("memory://"):
+        skip_or_fail("CELERY_BROKER_URL is not set: no broker to run a real worker against")
+    # A fresh app configured like the portal's, but not eager. Shared tasks such as
+    # portal.send_email register themselves on every app.
+    app = Celery("portal-worker-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=broker,
+        result_backend=os.environ.get("CELERY_RESULT_BACKEND", broker),
+        task_always_eager=False,
+    )
+    app.loader.import_default_modules()
+    import portal.tasks  # noqa: F401
+
+    yield app
+    app.close()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_email_task_round_trip_through_a_real_worker(worker_app, mailoutbox):
+    assert worker_app.conf.task_always_eager is False
+    with start_worker(worker_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=20):
+        result = worker_app.tasks["portal.send_email"].delay(
+            to=["dsl@school.example.org"], subject="Worker round trip", body="Sent by a real worker"
+        )
+        assert result.get(timeout=30) == 1
+        assert result.successful()
+    assert [m.subject for m in mailoutbox] == ["Worker round trip"]
+    assert mailoutbox[0].to == ["dsl@school.example.org"]
