@@ -35,6 +35,31 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The serialized copy of the freshly migrated database (roles, themes, home page),
+    kept so that transactional tests can put it back after a flush."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture
+def migrated_reference_data(django_db_setup, transactional_db):
+    """Make sure the data migrations' rows exist in a transactional test.
+
+    Django restores them itself (serialized_rollback), but only through the connection
+    object that was current when the test database was made; Playwright's sync API runs
+    tests in a greenlet, which gets a fresh connection object without that copy."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    if django_db_setup and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = django_db_setup
+    if django_db_setup and not Group.objects.exists():
+        connection.creation.deserialize_db_from_string(django_db_setup)
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(Role.ADVISER, email=...) -> a saved user holding those roles."""

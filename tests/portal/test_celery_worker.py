@@ -2,6 +2,7 @@
 CELERY_BROKER_URL is not set; required in CI (PORTAL_TESTS_REQUIRE_ALL)."""
 
 import os
+import uuid
 
 import celery.contrib.testing.tasks  # noqa: F401  registers celery.ping for the worker's start-up check
 import pytest
@@ -24,16 +25,22 @@ def worker_app():
         broker_url=broker,
         result_backend=os.environ.get("CELERY_RESULT_BACKEND", broker),
         task_always_eager=False,
+        # A queue of its own, so the test neither eats nor leaves anyone else's messages.
+        task_default_queue=f"portal-test-{uuid.uuid4().hex}",
     )
-    app.loader.import_default_modules()
     import portal.tasks  # noqa: F401
 
     yield app
     app.close()
+    # start_worker makes its app the current one; give the portal's (eager) app back.
+    from portal.celery import app as portal_app
+
+    portal_app.set_current()
+    portal_app.set_default()
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_email_task_round_trip_through_a_real_worker(worker_app, mailoutbox):
     assert worker_app.conf.task_always_eager is False
     with start_worker(worker_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=20):
@@ -44,3 +51,12 @@ def test_email_task_round_trip_through_a_real_worker(worker_app, mailoutbox):
         assert result.successful()
     assert [m.subject for m in mailoutbox] == ["Worker round trip"]
     assert mailoutbox[0].to == ["dsl@school.example.org"]
+
+
+def test_the_portal_app_is_eager_again_after_the_worker_test():
+    from celery import current_app
+
+    from portal.tasks import send_email_task
+
+    assert send_email_task.app.conf.task_always_eager is True
+    assert current_app.main == "portal"

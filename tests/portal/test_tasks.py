@@ -43,7 +43,7 @@ def test_queued_email_waits_for_the_transaction_to_commit(mailoutbox, django_cap
     assert mailoutbox[0].subject == "You're invited to the schools safeguarding portal"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_queued_email_is_dropped_when_the_transaction_rolls_back(mailoutbox):
     class Rollback(Exception):
         pass
