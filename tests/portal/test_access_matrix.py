@@ -13,9 +13,9 @@ INVITERS = {Role.QA_MANAGER, Role.ADVISER, Role.COMMISSIONING_OFFICER}
 STAFF = {Role.QA_MANAGER, Role.ADVISER, Role.COMMISSIONING_OFFICER, Role.SENIOR_MANAGER, Role.EDITOR}
 
 
-def expected(page: str, who) -> object:
+def expected(page_name: str, who) -> object:
     signed_in = who != ANONYMOUS
-    match page:
+    match page_name:
         case "home" | "signed_out" | "password_reset" | "password_reset_sent" | "password_reset_complete":
             return OK
         case "sign_in":
@@ -30,7 +30,7 @@ def expected(page: str, who) -> object:
             if not signed_in:
                 return SIGN_IN
             return OK if who in STAFF else FORBIDDEN
-    raise AssertionError(page)
+    raise AssertionError(page_name)
 
 
 PAGES = {
@@ -47,13 +47,13 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page_name", list(PAGES))
 @pytest.mark.parametrize("who", ALL_ROLES, ids=lambda w: w if isinstance(w, str) else w.value)
-def test_access_matrix(client, user_for_role, page, who):
+def test_access_matrix(client, user_for_role, page_name, who):
     if who != ANONYMOUS:
         client.force_login(user_for_role(who))
-    response = client.get(PAGES[page])
-    want = expected(page, who)
+    response = client.get(PAGES[page_name])
+    want = expected(page_name, who)
     if want == SIGN_IN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("portal:sign_in"))
