@@ -1,0 +1,33 @@
+"""The settings register, the audit engine and (later) action plans: one module per concept."""
+
+from .audits import (
+    Answer,
+    AuditCycle,
+    AuditReturn,
+    EvidenceFile,
+    ReminderSent,
+    ReviewComment,
+    SectionProgress,
+)
+from .questionnaires import Question, Questionnaire, QuestionnaireKind, Section
+from .register import Membership, OfstedInspection, Setting, SettingKind, SettingRole, TrustMembership
+
+__all__ = [
+    "Answer",
+    "AuditCycle",
+    "AuditReturn",
+    "EvidenceFile",
+    "Membership",
+    "OfstedInspection",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireKind",
+    "ReminderSent",
+    "ReviewComment",
+    "Section",
+    "SectionProgress",
+    "Setting",
+    "SettingKind",
+    "SettingRole",
+    "TrustMembership",
+]
