@@ -7,3 +7,6 @@ class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = "Schools and settings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from schools import log_actions  # noqa: F401  registers the audit log actions

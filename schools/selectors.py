@@ -59,10 +59,50 @@ def returns_visible_to(user) -> QuerySet[AuditReturn]:
         own_kinds.append(QuestionnaireKind.AP_PROVIDER)
     if not own_kinds:
         return AuditReturn.objects.none()
-    return AuditReturn.objects.filter(
-        cycle__kind__in=own_kinds, setting__in=settings_visible_to(user).values("pk")
-    )
+    return AuditReturn.objects.filter(cycle__kind__in=own_kinds, setting__in=settings_visible_to(user).values("pk"))
 
 
 def members_of(setting: Setting) -> QuerySet[Membership]:
     return Membership.objects.filter(setting=setting, user__is_active=True).select_related("user")
+
+
+# Questions per wizard page: short enough to finish in a few minutes, few enough pages to navigate.
+QUESTIONS_PER_PAGE = 4
+
+
+def sections_for_return(audit_return: AuditReturn) -> list:
+    """The questionnaire's sections for this return, each with `.applicable` (the questions
+    that apply to this kind of setting) and `.pages` (those questions in wizard pages).
+    Two queries whatever the questionnaire's size."""
+    from django.db.models import Prefetch
+
+    from schools.models import Question, Section
+
+    kind = audit_return.setting.kind
+    sections = list(
+        Section.objects.filter(questionnaire_id=audit_return.cycle.questionnaire_id)
+        .select_related("theme")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("sort_order", "pk")))
+        .order_by("sort_order", "pk")
+    )
+    visible = []
+    for section in sections:
+        section.applicable = [q for q in section.questions.all() if q.applies_to(kind)]
+        if not section.applicable:
+            continue
+        section.pages = [
+            section.applicable[i : i + QUESTIONS_PER_PAGE]
+            for i in range(0, len(section.applicable), QUESTIONS_PER_PAGE)
+        ]
+        visible.append(section)
+    return visible
+
+
+def review_queue(user) -> QuerySet[AuditReturn]:
+    """Returns waiting for review that this user may review, oldest submission first."""
+    return (
+        returns_visible_to(user)
+        .filter(status__in=[AuditReturn.Status.SUBMITTED, AuditReturn.Status.IN_REVIEW])
+        .select_related("setting", "cycle", "reviewer")
+        .order_by("submitted_at", "pk")
+    )

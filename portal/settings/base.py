@@ -147,6 +147,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # directly; documents are streamed through Wagtail's permission-checking view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Evidence uploads live outside MEDIA_ROOT and have no URL at all (schools/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+EVIDENCE_SCANNER = env_str("EVIDENCE_SCANNER")  # dotted path to a virus-scanning callable
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -183,7 +186,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # later issues add reminders here
+CELERY_BEAT_SCHEDULE: dict = {
+    "audit-return-reminders": {
+        "task": "schools.send_return_reminders",
+        "schedule": 60 * 60 * 24,  # daily; each reminder is recorded, so a rerun sends nothing twice
+    },
+}
 
 # Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Schools safeguarding portal"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from portal.models import TimeStampedModel
+from schools.storage import private_storage
 
 from .questionnaires import Compliance, Question, Questionnaire, QuestionnaireKind, Section
 from .register import Setting
@@ -29,7 +30,9 @@ class AuditCycle(TimeStampedModel):
     class Meta:
         ordering = ["-opens_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("opens_on")), name="schools_cycle_due_after_open")
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("opens_on")), name="schools_cycle_due_after_open"
+            )
         ]
 
     def __str__(self) -> str:
@@ -135,6 +138,9 @@ class SectionProgress(models.Model):
             models.UniqueConstraint(fields=["audit_return", "section"], name="schools_one_progress_per_section")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.audit_return}: section {self.section_id}"
+
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     # A random name: never the uploader's file name, never guessable. Served only by a view.
@@ -148,7 +154,7 @@ class EvidenceFile(TimeStampedModel):
         INFECTED = "infected", "Infected"
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence_files")
-    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
@@ -185,6 +191,7 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["audit_return", "reminder"], name="schools_reminder_sent_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["audit_return", "reminder"], name="schools_reminder_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} for {self.audit_return}"

@@ -168,9 +168,7 @@ class TrustMembership(TimeStampedModel):
 
     class Meta:
         ordering = ["trust_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "trust_name"], name="schools_trust_membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "trust_name"], name="schools_trust_membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.trust_name}"

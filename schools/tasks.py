@@ -1,0 +1,17 @@
+"""Background tasks for audits: thin wrappers that load by id and call a service."""
+
+from celery import shared_task
+
+
+@shared_task(name="schools.cycle_invite_settings")
+def cycle_invite_settings_task(*, return_ids: list[int]) -> int:
+    from schools.services import cycle_invite_settings
+
+    return cycle_invite_settings(return_ids=return_ids)
+
+
+@shared_task(name="schools.send_return_reminders")
+def send_return_reminders_task() -> int:
+    from schools.reminders import reminders_send_due
+
+    return reminders_send_due()

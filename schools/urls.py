@@ -1,0 +1,28 @@
+from django.urls import path
+
+from schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("", views.my_returns, name="my_returns"),
+    path("review/", views.review_queue_view, name="review_queue"),
+    path("returns/<int:pk>/", views.return_task_list, name="return_task_list"),
+    path("returns/<int:pk>/sections/<int:section_pk>/", views.return_section_start, name="return_section_start"),
+    path(
+        "returns/<int:pk>/sections/<int:section_pk>/pages/<int:page_number>/",
+        views.return_section_page,
+        name="return_section_page",
+    ),
+    path("returns/<int:pk>/sections/<int:section_pk>/check/", views.return_section_check, name="return_section_check"),
+    path(
+        "returns/<int:pk>/sections/<int:section_pk>/assign/", views.return_section_assign, name="return_section_assign"
+    ),
+    path("returns/<int:pk>/sign-off/", views.return_sign_off, name="return_sign_off"),
+    path("returns/<int:pk>/submit/", views.return_submit, name="return_submit"),
+    path("returns/<int:pk>/print/", views.return_print, name="return_print"),
+    path("returns/<int:pk>/feedback/", views.return_feedback, name="return_feedback"),
+    path("returns/<int:pk>/review/", views.return_review, name="return_review"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+]
