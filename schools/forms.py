@@ -51,7 +51,9 @@ def _value_field(question: Question) -> forms.Field:
             )
         case AnswerType.EVIDENCE:
             common["help_text"] = f"{ALLOWED_DESCRIPTION}, up to {MAX_BYTES // (1024 * 1024)} MB"
-            return forms.FileField(**common)
+            return forms.FileField(
+                error_messages={"empty": "The selected file is empty", "invalid": "Select a file to upload"}, **common
+            )
     raise ValueError(question.answer_type)
 
 
@@ -63,8 +65,8 @@ class AnswerPageForm(GovukFormMixin, forms.Form):
         self.answers = answers
         self.existing_files = existing_files
         self.require_complete = False
-        initial = kwargs.setdefault("initial", {})
         super().__init__(*args, **kwargs)
+        initial = self.initial
         for question in questions:
             answer = answers.get(question.pk)
             self.fields[value_field_name(question)] = _value_field(question)
