@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from portal.models import Theme
 from portal.roles import Role

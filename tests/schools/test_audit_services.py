@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry
 
 from portal.roles import Role
 from schools import services
-from schools.models import Answer, AuditReturn, AuditCycle, Questionnaire, QuestionnaireKind, Setting, SettingKind
+from schools.models import Answer, AuditCycle, AuditReturn, Questionnaire, QuestionnaireKind, Setting, SettingKind
 from schools.selectors import sections_for_return
 from tests.schools.conftest import TODAY, build_questionnaire, member
 from tests.schools.helpers import answer_everything, sign_off, submitted
