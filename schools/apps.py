@@ -9,4 +9,5 @@ class SchoolsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from schools import log_actions  # noqa: F401  registers the audit log actions
+        # Registered here rather than in wagtail_hooks.py so the admin module stays about the admin.
+        from schools import dashboard_panels, log_actions  # noqa: F401

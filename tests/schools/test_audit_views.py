@@ -423,3 +423,13 @@ def test_removing_evidence(client, audit_return, dsl, outsider, evidence_questio
     client.force_login(dsl)
     assert client.post(reverse("schools:evidence_delete", args=[evidence.pk])).status_code == 302
     assert not EvidenceFile.objects.exists()
+
+
+def test_dashboards_show_audit_panels(client, audit_return, dsl, adviser):
+    client.force_login(dsl)
+    html = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Your safeguarding audits" in html and audit_return.cycle.title in html
+    submitted(audit_return, dsl)
+    client.force_login(adviser)
+    html = client.get(reverse("portal:dashboard")).content.decode()
+    assert "1 submitted and waiting for review" in html
