@@ -19,6 +19,7 @@ from portal.accounts.models import hash_invitation_token
 from portal.models import Invitation, User
 from portal.permissions import can_invite
 from portal.roles import Role
+from portal.signals import invitation_accepted
 
 # Email ----------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def email_queue(*, to: list[str], subject_template: str, body_template: str, con
 
 
 def invitation_create(
-    *, inviter: User, email: str, first_name: str, last_name: str, role: Role
+    *, inviter: User, email: str, first_name: str, last_name: str, role: Role, context: dict | None = None
 ) -> tuple[Invitation, str]:
     """Invite a person to join with a role. Returns the invitation and the raw token
     (only ever sent in the email; the database keeps a hash)."""
@@ -72,6 +73,7 @@ def invitation_create(
             invited_by=inviter,
             token_hash=hash_invitation_token(token),
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            context=context or {},
         )
         log(invitation, "portal.invitation.create", user=inviter, data={"role": role.value})
         email_queue(
@@ -121,6 +123,7 @@ def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
         log(invitation, "portal.invitation.accept", user=user)
+        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
 

@@ -111,7 +111,7 @@ def invitation_list(request):
 @role_required(*INVITERS)
 def invitation_create(request):
     allowed = invitable_roles(request.user)
-    form = InvitationForm(request.POST or None, allowed_roles=allowed)
+    form = InvitationForm(request.POST if request.method == "POST" else None, allowed_roles=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
@@ -156,7 +156,7 @@ def invitation_accept(request, token: str):
     if request.user.is_authenticated:
         return render(request, "portal/invitation_unusable.html", {"reason": "signed_in"}, status=409)
     form = AcceptInvitationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         email=invitation.email,
         initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
     )

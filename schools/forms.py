@@ -4,7 +4,7 @@ from django import forms
 
 from portal.forms import GovukFormMixin
 from schools.evidence import ALLOWED_DESCRIPTION, MAX_BYTES
-from schools.models import AuditReturn, Question
+from schools.models import AuditReturn, Question, SettingRole
 from schools.models.questionnaires import AnswerType, Compliance
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"]
@@ -271,3 +271,31 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         max_length=20_000,
         error_messages={"required": "Write a summary of your feedback"},
     )
+
+
+class MemberInvitationForm(GovukFormMixin, forms.Form):
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter the person's first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter the person's last name"})
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    setting_role = forms.ChoiceField(
+        label="Their role at the setting",
+        choices=SettingRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their role at the setting"},
+    )
+
+    def clean_email(self) -> str:
+        from portal.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "This person already has an account. Ask the QA team to add them to the setting"
+            )
+        return email

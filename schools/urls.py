@@ -23,6 +23,8 @@ urlpatterns = [
     path("returns/<int:pk>/print/", views.return_print, name="return_print"),
     path("returns/<int:pk>/feedback/", views.return_feedback, name="return_feedback"),
     path("returns/<int:pk>/review/", views.return_review, name="return_review"),
+    path("settings/<int:pk>/", views.setting_members, name="setting_members"),
+    path("settings/<int:pk>/invite/", views.setting_member_invite, name="setting_member_invite"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]

@@ -11,20 +11,36 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal.permissions import role_required
+from portal.permissions import can_invite, role_required
 from portal.roles import Role
+from portal.services import invitation_create
 from schools import services
 from schools.forms import (
     AnswerPageForm,
     AssignSectionForm,
     FeedbackForm,
+    MemberInvitationForm,
     ReturnForChangesForm,
     ReviewCommentForm,
     SignOffForm,
 )
-from schools.models import Answer, AuditReturn, EvidenceFile, QuestionnaireKind, ReviewComment, SectionProgress
+from schools.models import (
+    Answer,
+    AuditReturn,
+    EvidenceFile,
+    QuestionnaireKind,
+    ReviewComment,
+    SectionProgress,
+    Setting,
+)
 from schools.scoring import answer_rag, score
-from schools.selectors import members_of, returns_visible_to, review_queue, sections_for_return
+from schools.selectors import (
+    members_of,
+    returns_visible_to,
+    review_queue,
+    sections_for_return,
+    settings_visible_to,
+)
 
 SETTING_ROLES = (Role.SCHOOL_USER, Role.AP_PROVIDER_USER)
 REVIEW_ROLES = (Role.ADVISER, Role.QA_MANAGER, Role.COMMISSIONING_OFFICER, Role.SENIOR_MANAGER)
@@ -151,7 +167,7 @@ def return_section_page(request, pk: int, section_pk: int, page_number: int):
     answers = _answers(audit_return)
     files = _files_by_question(audit_return)
     form = AnswerPageForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         questions=questions,
         answers=answers,
@@ -280,7 +296,7 @@ def return_section_assign(request, pk: int, section_pk: int):
     if not services.can_complete(request.user, audit_return):
         raise PermissionDenied
     members = list(members_of(audit_return.setting))
-    form = AssignSectionForm(request.POST or None, members=members)
+    form = AssignSectionForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
         assignee = form.members.get(form.cleaned_data["assignee"])
         services.section_assign(audit_return=audit_return, section=section, assignee=assignee, user=request.user)
@@ -298,7 +314,7 @@ def return_sign_off(request, pk: int):
         raise PermissionDenied
     is_ap = audit_return.cycle.kind == QuestionnaireKind.AP_PROVIDER
     form = SignOffForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         is_ap=is_ap,
         initial={
             "headteacher_name": audit_return.headteacher_signoff_name or audit_return.setting.headteacher_name,
@@ -538,3 +554,50 @@ def _comment_target(audit_return: AuditReturn, data: dict):
         if section is None:
             raise Http404
     return section, question
+
+
+# Settings and their members ----------------------------------------------------------------
+
+INVITING_ROLES = (Role.ADVISER, Role.QA_MANAGER, Role.COMMISSIONING_OFFICER)
+
+
+def _invitable_setting(request, pk: int) -> Setting:
+    setting = get_object_or_404(settings_visible_to(request.user), pk=pk)
+    # Advisers look after schools; commissioning officers after AP providers.
+    wanted = Role.AP_PROVIDER_USER if setting.is_ap_provider else Role.SCHOOL_USER
+    if not can_invite(request.user, wanted):
+        raise PermissionDenied
+    return setting
+
+
+@role_required(*INVITING_ROLES)
+def setting_members(request, pk: int):
+    setting = _invitable_setting(request, pk)
+    return render(
+        request,
+        "schools/setting_members.html",
+        {"setting": setting, "members": members_of(setting), "returns": setting.audit_returns.select_related("cycle")},
+    )
+
+
+@role_required(*INVITING_ROLES)
+def setting_member_invite(request, pk: int):
+    setting = _invitable_setting(request, pk)
+    form = MemberInvitationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        role = Role.AP_PROVIDER_USER if setting.is_ap_provider else Role.SCHOOL_USER
+        try:
+            invitation_create(
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                role=role,
+                context={"setting_id": setting.pk, "setting_role": form.cleaned_data["setting_role"]},
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
+            return redirect("schools:setting_members", setting.pk)
+    return render(request, "schools/setting_member_invite.html", {"setting": setting, "form": form})

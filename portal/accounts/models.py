@@ -91,6 +91,9 @@ class Invitation(TimeStampedModel):
         related_name="invitations_accepted",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # What the inviting app wants done on acceptance (e.g. {"setting_id": 3, "setting_role": "dsl"});
+    # portal passes it on through the invitation_accepted signal without reading it.
+    context = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
+from wagtail import hooks
 from wagtail.models import Site
 
 from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage, User
@@ -113,11 +115,19 @@ class Command(BaseCommand):
         if settings.PORTAL_ENVIRONMENT == "production":
             raise CommandError("seed_demo creates accounts with a known password: it will not run in production.")
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-        with transaction.atomic():
+        # Demo records trigger real notifications; keep them out of the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             users = self._users(password)
             home = self._home_page()
             pages = self._pages(home)
             self._settings(home, pages)
+            # Apps below portal add their own demo data through this hook (DESIGN.md: portal
+            # never imports them).
+            seeders = []
+            for hook in hooks.get_hooks("portal_seed_demo"):
+                hook(seeders.append)
+            for seed in seeders:
+                seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /sign-in/ with:"))
         for user, role in users:
             self.stdout.write(f"  {role.label:<22} {user.email:<38} password: {password}")

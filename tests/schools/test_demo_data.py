@@ -1,0 +1,21 @@
+import pytest
+from django.core.management import call_command
+
+from schools.models import AuditCycle, AuditReturn, Membership, Setting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_holds_an_open_cycle_with_returns_in_every_state_and_runs_twice():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    cycle = AuditCycle.objects.get(title="175/157 safeguarding audit 2022/23")
+    assert cycle.status == AuditCycle.Status.OPEN
+    states = set(cycle.returns.values_list("status", flat=True))
+    assert states == set(AuditReturn.Status.values)
+    oakfield = cycle.returns.get(setting__name="Oakfield Primary School")
+    assert oakfield.status == AuditReturn.Status.NOT_STARTED  # left for the demo DSL to complete
+    assert Membership.objects.filter(user__email="dsl@oakfield-primary.example.org", setting=oakfield.setting).exists()
+    before = (Setting.objects.count(), AuditReturn.objects.count(), Membership.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    assert (Setting.objects.count(), AuditReturn.objects.count(), Membership.objects.count()) == before
+    assert AuditCycle.objects.count() == 2  # the 175/157 and the AP cycle
