@@ -4,7 +4,7 @@ from django import forms
 
 from portal.forms import GovukFormMixin
 from schools.evidence import ALLOWED_DESCRIPTION, MAX_BYTES
-from schools.models import AuditReturn, Question, SettingRole
+from schools.models import AuditReturn, Question, Questionnaire, Setting, SettingRole
 from schools.models.questionnaires import AnswerType, Compliance
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"]
@@ -299,3 +299,62 @@ class MemberInvitationForm(GovukFormMixin, forms.Form):
                 "This person already has an account. Ask the QA team to add them to the setting"
             )
         return email
+
+
+class CycleOpenForm(GovukFormMixin, forms.Form):
+    questionnaire = forms.ModelChoiceField(
+        queryset=Questionnaire.objects.none(),
+        label="Questionnaire",
+        help_text="Only published questionnaires can be used. The cycle keeps this version for good.",
+        error_messages={"required": "Select a questionnaire"},
+    )
+    title = forms.CharField(
+        max_length=200,
+        label="Title",
+        help_text="For example, 175/157 safeguarding audit 2023/24",
+        error_messages={"required": "Enter a title"},
+    )
+    opens_on = forms.DateField(
+        label="Opens on",
+        help_text="For example, 4/9/2023",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter the date the audit opens", "invalid": "Enter a real date"},
+    )
+    due_on = forms.DateField(
+        label="Due on",
+        help_text="For example, 20/10/2023",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter the date returns are due", "invalid": "Enter a real date"},
+    )
+    localities = forms.MultipleChoiceField(
+        label="Which localities?",
+        help_text="Leave all unticked to include every open setting this audit applies to.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, localities: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        self.fields["localities"].choices = [(name, name) for name in localities]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("opens_on") and cleaned.get("due_on") and cleaned["due_on"] < cleaned["opens_on"]:
+            self.add_error("due_on", "The due date must be on or after the opening date")
+        return cleaned
+
+
+class CycleAddSettingsForm(GovukFormMixin, forms.Form):
+    settings = forms.ModelMultipleChoiceField(
+        queryset=Setting.objects.none(),
+        label="Settings to add",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one setting"},
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settings"].queryset = queryset

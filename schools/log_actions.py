@@ -5,6 +5,7 @@ from wagtail import hooks
 
 ACTIONS = [
     ("schools.cycle.open", "Open audit cycle", "Audit cycle opened"),
+    ("schools.cycle.close", "Close audit cycle", "Audit cycle closed"),
     ("schools.return.start", "Start return", "Return started"),
     ("schools.return.assign_section", "Assign section", "Section assigned"),
     ("schools.return.sign_off", "Sign off return", "Return signed off"),

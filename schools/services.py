@@ -578,3 +578,15 @@ def evidence_remove(*, evidence: EvidenceFile, user) -> None:
         evidence.delete()
         transaction.on_commit(lambda: evidence.file.delete(save=False))
         log(audit_return, "schools.return.remove_evidence", user=user, data={"name": evidence.original_name})
+
+
+def cycle_close(*, cycle: AuditCycle, user) -> AuditCycle:
+    """Close a cycle: returns not yet submitted can no longer be changed."""
+    if not (user.is_superuser or user_has_role(user, Role.QA_MANAGER)):
+        raise PermissionDenied("Only a QA manager can close an audit cycle.")
+    if cycle.status != AuditCycle.Status.OPEN:
+        raise InvalidTransition("This cycle is already closed.")
+    cycle.status = AuditCycle.Status.CLOSED
+    cycle.save(update_fields=["status", "updated_at"])
+    log(cycle, "schools.cycle.close", user=user)
+    return cycle

@@ -7,6 +7,11 @@ app_name = "schools"
 urlpatterns = [
     path("", views.my_returns, name="my_returns"),
     path("review/", views.review_queue_view, name="review_queue"),
+    path("cycles/", views.cycle_list, name="cycle_list"),
+    path("cycles/open/", views.cycle_open_view, name="cycle_open"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/add-settings/", views.cycle_add_settings_view, name="cycle_add_settings"),
+    path("cycles/<int:pk>/close/", views.cycle_close_view, name="cycle_close"),
     path("returns/<int:pk>/", views.return_task_list, name="return_task_list"),
     path("returns/<int:pk>/sections/<int:section_pk>/", views.return_section_start, name="return_section_start"),
     path(

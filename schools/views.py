@@ -5,19 +5,22 @@ schools.selectors; every change goes through schools.services."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal.permissions import can_invite, role_required
+from portal.permissions import can_invite, role_required, user_has_role
 from portal.roles import Role
 from portal.services import invitation_create
 from schools import services
 from schools.forms import (
     AnswerPageForm,
     AssignSectionForm,
+    CycleAddSettingsForm,
+    CycleOpenForm,
     FeedbackForm,
     MemberInvitationForm,
     ReturnForChangesForm,
@@ -26,6 +29,7 @@ from schools.forms import (
 )
 from schools.models import (
     Answer,
+    AuditCycle,
     AuditReturn,
     EvidenceFile,
     QuestionnaireKind,
@@ -33,6 +37,7 @@ from schools.models import (
     SectionProgress,
     Setting,
 )
+from schools.reminders import NOT_SUBMITTED
 from schools.scoring import answer_rag, score
 from schools.selectors import (
     members_of,
@@ -601,3 +606,98 @@ def setting_member_invite(request, pk: int):
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
             return redirect("schools:setting_members", setting.pk)
     return render(request, "schools/setting_member_invite.html", {"setting": setting, "form": form})
+
+
+# Audit cycles ------------------------------------------------------------------------------
+
+CYCLE_VIEWERS = (Role.QA_MANAGER, Role.ADVISER, Role.COMMISSIONING_OFFICER, Role.SENIOR_MANAGER)
+
+
+@role_required(*CYCLE_VIEWERS)
+def cycle_list(request):
+    cycles = AuditCycle.objects.select_related("questionnaire").annotate(
+        total=Count("returns"),
+        submitted=Count("returns", filter=~Q(returns__status__in=NOT_SUBMITTED)),
+    ).order_by("-opens_on", "-pk")
+    page = Paginator(cycles, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/cycle_list.html",
+        {"page": page, "cycles": page.object_list, "can_open": user_has_role(request.user, Role.QA_MANAGER)},
+    )
+
+
+@role_required(Role.QA_MANAGER)
+def cycle_open_view(request):
+    localities = sorted(set(Setting.objects.exclude(locality="").values_list("locality", flat=True)))
+    form = CycleOpenForm(request.POST if request.method == "POST" else None, localities=localities)
+    if request.method == "POST" and form.is_valid():
+        questionnaire = form.cleaned_data["questionnaire"]
+        scope = services.settings_in_scope(questionnaire.kind)
+        if form.cleaned_data["localities"]:
+            scope = scope.filter(locality__in=form.cleaned_data["localities"])
+        try:
+            cycle = services.cycle_open(
+                user=request.user,
+                questionnaire=questionnaire,
+                title=form.cleaned_data["title"],
+                opens_on=form.cleaned_data["opens_on"],
+                due_on=form.cleaned_data["due_on"],
+                settings=scope,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{cycle.title} is open with {cycle.returns.count()} settings")
+            return redirect("schools:cycle_detail", cycle.pk)
+    return render(request, "schools/cycle_open.html", {"form": form})
+
+
+@role_required(*CYCLE_VIEWERS)
+def cycle_detail(request, pk: int):
+    cycle = get_object_or_404(AuditCycle.objects.select_related("questionnaire"), pk=pk)
+    returns = returns_visible_to(request.user).filter(cycle=cycle)
+    counts = {row["status"]: row["n"] for row in returns.values("status").annotate(n=Count("pk"))}
+    non_returners = returns.filter(status__in=NOT_SUBMITTED).select_related("setting").order_by("setting__name")
+    page = Paginator(non_returners, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "status_counts": [(s.label, counts.get(s.value, 0)) for s in AuditReturn.Status],
+            "page": page,
+            "non_returners": page.object_list,
+            "overdue": cycle.due_on < timezone.localdate(),
+            "is_qa": user_has_role(request.user, Role.QA_MANAGER),
+        },
+    )
+
+
+@role_required(Role.QA_MANAGER)
+def cycle_add_settings_view(request, pk: int):
+    cycle = get_object_or_404(AuditCycle, pk=pk)
+    available = services.settings_in_scope(cycle.kind).exclude(audit_returns__cycle=cycle)
+    form = CycleAddSettingsForm(request.POST if request.method == "POST" else None, queryset=available)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.cycle_add_settings(cycle=cycle, user=request.user, settings=form.cleaned_data["settings"])
+        except services.InvalidTransition as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{len(added)} setting{'s' if len(added) != 1 else ''} added")
+        return redirect("schools:cycle_detail", cycle.pk)
+    return render(request, "schools/cycle_add_settings.html", {"cycle": cycle, "form": form, "available": available})
+
+
+@require_POST
+@role_required(Role.QA_MANAGER)
+def cycle_close_view(request, pk: int):
+    cycle = get_object_or_404(AuditCycle, pk=pk)
+    try:
+        services.cycle_close(cycle=cycle, user=request.user)
+    except services.InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{cycle.title} is closed")
+    return redirect("schools:cycle_detail", cycle.pk)
