@@ -615,10 +615,14 @@ CYCLE_VIEWERS = (Role.QA_MANAGER, Role.ADVISER, Role.COMMISSIONING_OFFICER, Role
 
 @role_required(*CYCLE_VIEWERS)
 def cycle_list(request):
-    cycles = AuditCycle.objects.select_related("questionnaire").annotate(
-        total=Count("returns"),
-        submitted=Count("returns", filter=~Q(returns__status__in=NOT_SUBMITTED)),
-    ).order_by("-opens_on", "-pk")
+    cycles = (
+        AuditCycle.objects.select_related("questionnaire")
+        .annotate(
+            total=Count("returns"),
+            submitted=Count("returns", filter=~Q(returns__status__in=NOT_SUBMITTED)),
+        )
+        .order_by("-opens_on", "-pk")
+    )
     page = Paginator(cycles, 25).get_page(request.GET.get("page"))
     return render(
         request,
