@@ -244,8 +244,8 @@ class ReviewCommentForm(GovukFormMixin, forms.Form):
         max_length=5000,
         error_messages={"required": "Enter a comment"},
     )
-    section = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    question = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # "" for the whole return, "s<id>" for a section, "q<id>" for a question.
+    target = forms.RegexField(regex=r"^([sq]\d{1,10})?$", required=False, widget=forms.HiddenInput)
 
 
 class ReturnForChangesForm(GovukFormMixin, forms.Form):

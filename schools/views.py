@@ -545,20 +545,18 @@ def return_review(request, pk: int):
 
 
 def _comment_target(audit_return: AuditReturn, data: dict):
-    sections = sections_for_return(audit_return)
-    section = question = None
-    if data.get("question"):
-        for candidate in sections:
-            for q in candidate.applicable:
-                if q.pk == data["question"]:
-                    section, question = candidate, q
-        if question is None:
-            raise Http404
-    elif data.get("section"):
-        section = next((s for s in sections if s.pk == data["section"]), None)
-        if section is None:
-            raise Http404
-    return section, question
+    """The section or question a comment is about, from "s<id>" or "q<id>"; 404 if not in this return."""
+    target = data.get("target") or ""
+    if not target:
+        return None, None
+    kind, pk = target[0], int(target[1:])
+    for section in sections_for_return(audit_return):
+        if kind == "s" and section.pk == pk:
+            return section, None
+        for question in section.applicable:
+            if kind == "q" and question.pk == pk:
+                return section, question
+    raise Http404
 
 
 # Settings and their members ----------------------------------------------------------------

@@ -275,7 +275,13 @@ def test_adviser_queue_review_and_feedback(
     # Errors are summarised and nothing changes.
     html = client.post(url, {"action": "feedback", "feedback-summary": ""}).content.decode()
     assert "Select an overall judgement" in html and "Write a summary of your feedback" in html
-    client.post(url, {"action": "comment", "comment-text": "Good DSL cover", "comment-question": ""})
+    client.post(url, {"action": "comment", "comment-text": "Good DSL cover", "comment-target": ""})
+    section = sections_for_return(audit_return)[0]
+    client.post(url, {"action": "comment", "comment-text": "Section one is strong", "comment-target": f"s{section.pk}"})
+    question = section.applicable[0]
+    client.post(url, {"action": "comment", "comment-text": "Exemplary DSL", "comment-target": f"q{question.pk}"})
+    assert client.post(url, {"action": "comment", "comment-text": "x", "comment-target": "q999999"}).status_code == 404
+    assert client.post(url, {"action": "comment", "comment-text": "x", "comment-target": "bogus"}).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"action": "feedback", "feedback-judgement": "good", "feedback-summary": "A strong return."}
@@ -288,6 +294,7 @@ def test_adviser_queue_review_and_feedback(
     client.force_login(dsl)
     html = client.get(reverse("schools:return_feedback", args=[audit_return.pk])).content.decode()
     assert "A strong return." in html and "Good DSL cover" in html
+    assert "Section one is strong" in html and "Exemplary DSL" in html
 
 
 def test_adviser_returns_for_changes_and_the_school_sees_why(client, audit_return, dsl, adviser):
