@@ -98,7 +98,7 @@ def test_complete_submit_and_review_a_return(page, live_server, school_return, a
             assert_accessible(page)
         page.get_by_role("button", name="Mark this section as completed").click()
 
-    page.get_by_role("link", name="Sign-off").click()
+    page.get_by_role("link", name="Headteacher and chair of governors' sign-off").click()
     page.get_by_label("Headteacher's full name").fill("Helen Head")
     page.get_by_label("Date the headteacher confirmed the return").fill("20/11/2025")
     page.get_by_label("Chair of governors' full name").fill("Gary Governor")
