@@ -10,6 +10,17 @@ from schools.models.questionnaires import AnswerType, Compliance
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"]
 
 
+def date_field(*, label: str, required_message: str, example: str = "27/3/2023") -> forms.DateField:
+    """A GOV.UK-style date field: one short box, a worked example, plain error messages."""
+    return forms.DateField(
+        label=label,
+        help_text=f"For example, {example}",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": required_message, "invalid": "Enter a real date"},
+    )
+
+
 def value_field_name(question: Question) -> str:
     return f"q{question.pk}"
 
@@ -187,24 +198,17 @@ class SignOffForm(GovukFormMixin, forms.Form):
     headteacher_name = forms.CharField(
         max_length=200, error_messages={"required": "Enter the headteacher's name"}, label="Headteacher's full name"
     )
-    headteacher_on = forms.DateField(
-        label="Date the headteacher confirmed the return",
-        help_text="For example, 27/3/2023",
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the date the headteacher confirmed", "invalid": "Enter a real date"},
+    headteacher_on = date_field(
+        label="Date the headteacher confirmed the return", required_message="Enter the date the headteacher confirmed"
     )
     chair_name = forms.CharField(
         max_length=200,
         label="Chair of governors' full name",
         error_messages={"required": "Enter the chair of governors' name"},
     )
-    chair_on = forms.DateField(
+    chair_on = date_field(
         label="Date the chair of governors confirmed the return",
-        help_text="For example, 27/3/2023",
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the date the chair of governors confirmed", "invalid": "Enter a real date"},
+        required_message="Enter the date the chair of governors confirmed",
     )
 
     def __init__(self, *args, is_ap: bool, **kwargs):
@@ -314,20 +318,8 @@ class CycleOpenForm(GovukFormMixin, forms.Form):
         help_text="For example, 175/157 safeguarding audit 2023/24",
         error_messages={"required": "Enter a title"},
     )
-    opens_on = forms.DateField(
-        label="Opens on",
-        help_text="For example, 4/9/2023",
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the date the audit opens", "invalid": "Enter a real date"},
-    )
-    due_on = forms.DateField(
-        label="Due on",
-        help_text="For example, 20/10/2023",
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the date returns are due", "invalid": "Enter a real date"},
-    )
+    opens_on = date_field(label="Opens on", required_message="Enter the date the audit opens", example="4/9/2023")
+    due_on = date_field(label="Due on", required_message="Enter the date returns are due", example="20/10/2023")
     localities = forms.MultipleChoiceField(
         label="Which localities?",
         help_text="Leave all unticked to include every open setting this audit applies to.",
