@@ -350,3 +350,91 @@ class CycleAddSettingsForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["settings"].queryset = queryset
+
+
+# Action plans --------------------------------------------------------------------------------
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    description = forms.CharField(
+        label="What must change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Describe what must change"},
+    )
+    theme = forms.ModelChoiceField(queryset=None, required=False, label="Practice area")
+    owner_name = forms.CharField(label="Owner at the setting", max_length=200, required=False)
+    owner_role = forms.CharField(label="Owner's role", max_length=120, required=False)
+    due_on = date_field(label="Due on", required_message="Enter the date the action is due", example="31/3/2027")
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import Theme
+
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(is_active=True)
+
+
+class AgreePlanForm(GovukFormMixin, forms.Form):
+    agreed_with = forms.CharField(
+        label="Your name and role",
+        help_text="For example, Sarah Jones, designated safeguarding lead",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person agreeing the plan"},
+    )
+
+
+class ProgressForm(GovukFormMixin, forms.Form):
+    note = forms.CharField(
+        label="What have you done?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Describe the progress made"},
+    )
+    evidence = forms.FileField(
+        label="Evidence (optional)",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, up to 20 MB",
+        error_messages={"empty": "The selected file is empty"},
+    )
+    completed = forms.BooleanField(label="This action is now complete", required=False)
+
+
+class ExtensionRequestForm(GovukFormMixin, forms.Form):
+    new_due_on = date_field(label="New due date", required_message="Enter the new due date", example="30/6/2027")
+    reason = forms.CharField(
+        label="Why do you need more time?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Give a reason for the extension"},
+    )
+
+
+class ExtensionDecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve the new date"), ("refuse", "Refuse")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or refuse"},
+    )
+    note = forms.CharField(
+        label="Note to the setting",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text="Required if you refuse.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Say why the extension is refused")
+        return cleaned
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Give a reason"},
+    )

@@ -106,3 +106,28 @@ def review_queue(user) -> QuerySet[AuditReturn]:
         .select_related("setting", "cycle", "reviewer")
         .order_by("submitted_at", "pk")
     )
+
+
+def plans_visible_to(user) -> QuerySet:
+    """Staff see school plans (advisers, QA, senior managers) and AP plans (with commissioning);
+    people at a setting see their settings' plans once shared with them, never drafts."""
+    from schools.models import ActionPlan
+
+    if not getattr(user, "is_authenticated", False):
+        return ActionPlan.objects.none()
+    school_staff = user.is_superuser or user_has_role(user, *_SCHOOL_AUDIT_STAFF)
+    ap_staff = user.is_superuser or user_has_role(user, *_AP_AUDIT_STAFF)
+    if school_staff and ap_staff:
+        return ActionPlan.objects.all()
+    if ap_staff:
+        return ActionPlan.objects.filter(setting__kind=SettingKind.AP_PROVIDER)
+    own = settings_visible_to(user)
+    return ActionPlan.objects.filter(setting__in=own.values("pk")).exclude(
+        status=ActionPlan.Status.DRAFT, shared_at__isnull=True
+    )
+
+
+def actions_visible_to(user) -> QuerySet:
+    from schools.models import Action
+
+    return Action.objects.filter(plan__in=plans_visible_to(user).values("pk"))

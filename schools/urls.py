@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import views
+from schools import views, views_plans
 
 app_name = "schools"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("returns/<int:pk>/review/", views.return_review, name="return_review"),
     path("settings/<int:pk>/", views.setting_members, name="setting_members"),
     path("settings/<int:pk>/invite/", views.setting_member_invite, name="setting_member_invite"),
+    path("plans/", views_plans.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_pk>/actions/new/", views_plans.action_edit, name="action_add"),
+    path("plans/<int:plan_pk>/actions/<int:pk>/edit/", views_plans.action_edit, name="action_edit"),
+    path("returns/<int:pk>/plan/", views_plans.plan_create_from_return_view, name="plan_from_return"),
+    path("actions/<int:pk>/", views_plans.action_detail, name="action_detail"),
+    path("action-evidence/<int:pk>/", views_plans.action_evidence_download, name="action_evidence_download"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]

@@ -1,5 +1,13 @@
 """The settings register, the audit engine and (later) action plans: one module per concept."""
 
+from .action_plans import (
+    Action,
+    ActionEvidence,
+    ActionNote,
+    ActionPlan,
+    ActionReminderSent,
+    ExtensionRequest,
+)
 from .audits import (
     Answer,
     AuditCycle,
@@ -13,6 +21,12 @@ from .questionnaires import Question, Questionnaire, QuestionnaireKind, Section
 from .register import Membership, OfstedInspection, Setting, SettingKind, SettingRole, TrustMembership
 
 __all__ = [
+    "Action",
+    "ActionEvidence",
+    "ActionNote",
+    "ActionPlan",
+    "ActionReminderSent",
+    "ExtensionRequest",
     "Answer",
     "AuditCycle",
     "AuditReturn",
