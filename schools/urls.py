@@ -1,5 +1,7 @@
 from django.urls import path
 
+from schools.urls_casework import urlpatterns as casework_urlpatterns
+
 from schools import views, views_plans
 
 app_name = "schools"
@@ -40,3 +42,4 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]
+urlpatterns += casework_urlpatterns

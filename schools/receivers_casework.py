@@ -1,0 +1,1 @@
+"""Reactions for casework (e.g. an Ofsted inspection opening a support offer)."""

@@ -1,0 +1,3 @@
+"""URLs for visits, Ofsted support offers, allegations meetings and CSPR learning."""
+
+urlpatterns: list = []
