@@ -52,6 +52,7 @@ worker: $(VENV)/.installed ## Run a Celery worker with beat against CELERY_BROKE
 bench: $(VENV)/.dev-installed ## Run the benchmarks in bench/ and append to bench/RESULTS.md
 	$(PY) bench/run.py
 	$(PY) bench/audits.py
+	$(PY) bench/action_plans.py
 
 clean: ## Remove the virtualenv, local database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

@@ -12,11 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail import hooks
 
-from portal.models import User
+from portal.models import Theme, User
 from portal.roles import Role
-from schools import services
+from schools import services, services_plans
 from schools.imports import settings_import_gias
-from schools.models import AuditCycle, AuditReturn, Membership, QuestionnaireKind, Setting, SettingKind, SettingRole
+from schools.models import (
+    Action,
+    ActionPlan,
+    AuditCycle,
+    AuditReturn,
+    Membership,
+    QuestionnaireKind,
+    Setting,
+    SettingKind,
+    SettingRole,
+)
 from schools.questionnaire_loader import DATA_DIR, questionnaires_load_shipped
 from schools.selectors import sections_for_return
 
@@ -181,6 +191,133 @@ def seed_audit_demo(*, stdout) -> None:
             _move_to(audit_return, state, member=_demo_member(audit_return.setting), adviser=adviser)
     counts = {s.label: cycle.returns.filter(status=s).count() for s in AuditReturn.Status}
     stdout.write("Audit returns: " + ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n))
+    with transaction.atomic():
+        _seed_plans(cycle=cycle, adviser=adviser, today=today)
+    stdout.write(
+        "Action plans: "
+        + ", ".join(
+            f"{n} {label.lower()}"
+            for label, n in ((s.label, ActionPlan.objects.filter(status=s).count()) for s in ActionPlan.Status)
+            if n
+        )
+    )
+
+
+# Action plans from every source, in every state ---------------------------------------------
+
+PLAN_STATES = ["draft", "shared", "agreed", "in_progress", "complete", "closed"]
+
+
+def _plan_to_state(plan: ActionPlan, state: str, *, adviser: User, member: User) -> None:
+    if state == "draft":
+        return
+    services_plans.plan_share(plan=plan, user=adviser)
+    if state == "shared":
+        return
+    services_plans.plan_agree(plan=plan, user=member, agreed_with=f"{member.get_full_name()}, DSL")
+    if state == "agreed":
+        return
+    actions = list(plan.actions.order_by("sort_order"))
+    services_plans.action_record_progress(action=actions[0], user=member, note="Work has started; staff briefed.")
+    if state == "in_progress":
+        if len(actions) > 1:
+            services_plans.extension_request(
+                action=actions[1],
+                user=member,
+                new_due_on=actions[1].due_on + datetime.timedelta(days=28),
+                reason="Our governor training date moved.",
+            )
+        return
+    for action in actions:
+        if action.status != Action.Status.IN_PROGRESS:
+            services_plans.action_record_progress(action=action, user=member, note="Started.")
+        services_plans.action_record_progress(
+            action=action, user=member, note="Done; evidence on file.", completed=True
+        )
+        services_plans.action_verify(action=action, user=adviser)
+    if state == "closed":
+        services_plans.plan_close(plan=plan, user=adviser)
+
+
+def _seed_plans(*, cycle: AuditCycle, adviser: User, today: datetime.date) -> None:
+    if ActionPlan.objects.exists():
+        return
+    # From audit feedback: the return with feedback sent gets a plan built from its amber answers.
+    feedback = cycle.returns.get(status=AuditReturn.Status.FEEDBACK_SENT)
+    plan = services_plans.plan_create_from_return(audit_return=feedback, user=adviser)
+    _plan_to_state(plan, "in_progress", adviser=adviser, member=_demo_member(feedback.setting))
+
+    sources = [
+        (ActionPlan.Source.OFSTED, "Ofsted support: areas for improvement", "Ofsted inspection 2022"),
+        (ActionPlan.Source.COMPLAINT, "Learning from complaint", "SC-2022-0007"),
+        (ActionPlan.Source.CSPR, "CSPR learning: Child H", "CSPR-2022-03"),
+        (ActionPlan.Source.ALLEGATIONS, "Learning from a managing allegations meeting", "LADO-2022-118"),
+        (ActionPlan.Source.OTHER, "Support visit follow-up", ""),
+        (ActionPlan.Source.SCHOOLS_AUDIT, "Action plan from the 2021/22 audit", "2021/22 return"),
+    ]
+    urns = ["900109", "900110", "900111", "900112", "900113", "900114"]
+    wording = [
+        ("Update the child protection policy to reflect KCSIE 2022 and publish it on the website", "dsl-role"),
+        ("Complete online searches for every shortlisted candidate and record them", "safer-recruitment"),
+        ("Train all governors in safeguarding, including online safety", "training"),
+    ]
+    themes = {t.slug: t for t in Theme.objects.all()}
+    for index, (source, title, reference) in enumerate(sources):
+        setting = Setting.objects.get(urn=urns[index])
+        member = _demo_member(setting)
+        state = PLAN_STATES[index % len(PLAN_STATES)]
+        plan = services_plans.plan_create(
+            user=adviser, setting=setting, source=source, title=title, source_reference=reference
+        )
+        for n, (text, slug) in enumerate(wording):
+            services_plans.action_save(
+                plan=plan,
+                user=adviser,
+                description=text,
+                theme=themes.get(slug),
+                due_on=today + datetime.timedelta(days=10 + 30 * n),
+                owner_name="The DSL",
+                owner_role="DSL",
+            )
+        _plan_to_state(plan, state, adviser=adviser, member=member)
+    # An AP audit plan, led by the commissioning officer.
+    commissioning = User.objects.filter(email="commissioning@council.example.org").first()
+    ap_member = User.objects.filter(email=DEMO_AP_USER).first()
+    if commissioning and ap_member:
+        horizons = Setting.objects.get(urn="990001")
+        plan = services_plans.plan_create(
+            user=commissioning,
+            setting=horizons,
+            source=ActionPlan.Source.AP_AUDIT,
+            title="Action plan from the AP audit 2022/23",
+        )
+        services_plans.action_save(
+            plan=plan,
+            user=commissioning,
+            description="Report every absence to the commissioning school the same day",
+            theme=themes.get("alternative-provision"),
+            due_on=today + datetime.timedelta(days=21),
+        )
+        services_plans.plan_share(plan=plan, user=commissioning)
+        services_plans.plan_agree(plan=plan, user=ap_member, agreed_with="Marcus Reid, provider manager")
+    # Every state for the 175/157 source too, so each list has something in each column.
+    for state, urn in zip(PLAN_STATES, ["900115", "900116", "900117", "900118", "900119", "900120"], strict=True):
+        setting = Setting.objects.get(urn=urn)
+        plan = services_plans.plan_create(
+            user=adviser,
+            setting=setting,
+            source=ActionPlan.Source.SCHOOLS_AUDIT,
+            title="Action plan from the 2022/23 audit",
+        )
+        for n, (text, slug) in enumerate(wording[:2]):
+            services_plans.action_save(
+                plan=plan,
+                user=adviser,
+                description=text,
+                theme=themes.get(slug),
+                due_on=today + datetime.timedelta(days=20 + 40 * n),
+            )
+        _plan_to_state(plan, state, adviser=adviser, member=_demo_member(setting))
 
 
 @hooks.register("portal_seed_demo")

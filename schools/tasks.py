@@ -15,3 +15,17 @@ def send_return_reminders_task() -> int:
     from schools.reminders import reminders_send_due
 
     return reminders_send_due()
+
+
+@shared_task(name="schools.send_action_reminders")
+def send_action_reminders_task() -> int:
+    from schools.reminders import action_reminders_send_due
+
+    return action_reminders_send_due()
+
+
+@shared_task(name="schools.send_adviser_digests")
+def send_adviser_digests_task() -> int:
+    from schools.reminders import adviser_digest_send
+
+    return adviser_digest_send()

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from schools.urls_casework import urlpatterns as casework_urlpatterns
-
 from schools import views, views_plans
+from schools.urls_casework import urlpatterns as casework_urlpatterns
 
 app_name = "schools"
 

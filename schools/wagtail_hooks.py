@@ -37,3 +37,46 @@ def register_schools_log_actions(actions):
     actions.register_action(IMPORT_LOG_ACTION, "Import from GIAS", "Updated from a GIAS import")
     actions.register_action(PUBLISH_LOG_ACTION, "Publish questionnaire", "Questionnaire published")
     actions.register_action(COPY_LOG_ACTION, "Copy to next year", "Copied from last year's questionnaire")
+
+
+# Casework: the allegation categories QA managers keep (schools.models.casework). --------------
+
+from wagtail.admin.panels import FieldPanel  # noqa: E402
+from wagtail.admin.ui.tables import BooleanColumn  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from portal.roles import Role  # noqa: E402
+from schools.models import AllegationCategory  # noqa: E402
+
+
+class AllegationCategoryPermissionPolicy(RolePermissionPolicy):
+    """Advisers read the list; QA managers keep it. A category a meeting uses cannot be
+    deleted (the meetings PROTECT it): retire it by making it inactive."""
+
+    def user_has_permission_for_instance(self, user, action: str, instance) -> bool:
+        if action == "delete" and instance.meetings.exists():
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+register_permission_policy(
+    AllegationCategory,
+    AllegationCategoryPermissionPolicy(
+        AllegationCategory, readers=frozenset({Role.ADVISER}), keepers=frozenset({Role.QA_MANAGER})
+    ),
+)
+
+
+class AllegationCategoryViewSet(SnippetViewSet):
+    model = AllegationCategory
+    icon = "tag"
+    menu_label = "Allegation categories"
+    list_display = ["name", BooleanColumn("active", label="In use for new meetings"), "sort_order"]
+    ordering = ["sort_order", "name"]
+    search_fields = ["name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    panels = [FieldPanel("name"), FieldPanel("active"), FieldPanel("sort_order")]
+
+
+register_snippet(AllegationCategoryViewSet)

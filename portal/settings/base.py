@@ -191,6 +191,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "schools.send_return_reminders",
         "schedule": 60 * 60 * 24,  # daily; each reminder is recorded, so a rerun sends nothing twice
     },
+    "action-reminders": {"task": "schools.send_action_reminders", "schedule": 60 * 60 * 24},
+    "adviser-digests": {"task": "schools.send_adviser_digests", "schedule": 60 * 60 * 24},  # once per ISO week
 }
 
 # Wagtail --------------------------------------------------------------------

@@ -6,6 +6,7 @@ from .action_plans import (
     ActionNote,
     ActionPlan,
     ActionReminderSent,
+    AdviserDigestSent,
     ExtensionRequest,
 )
 from .audits import (
@@ -17,6 +18,7 @@ from .audits import (
     ReviewComment,
     SectionProgress,
 )
+from .casework import AllegationCategory, AllegationsMeeting, PracticeReview, SupportOffer, Visit
 from .questionnaires import Question, Questionnaire, QuestionnaireKind, Section
 from .register import Membership, OfstedInspection, Setting, SettingKind, SettingRole, TrustMembership
 
@@ -26,7 +28,13 @@ __all__ = [
     "ActionNote",
     "ActionPlan",
     "ActionReminderSent",
+    "AdviserDigestSent",
     "ExtensionRequest",
+    "AllegationCategory",
+    "AllegationsMeeting",
+    "PracticeReview",
+    "SupportOffer",
+    "Visit",
     "Answer",
     "AuditCycle",
     "AuditReturn",

@@ -186,3 +186,17 @@ class ActionReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reminder} for action {self.action_id}"
+
+
+class AdviserDigestSent(models.Model):
+    """The weekly digest already sent to an adviser, so a rerun in the same week sends nothing."""
+
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=10, help_text="ISO week, e.g. 2026-W48")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["adviser", "week"], name="schools_digest_sent_once")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.week} for {self.adviser_id}"

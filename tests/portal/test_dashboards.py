@@ -105,14 +105,16 @@ def test_apps_fill_dashboards_through_the_panel_hook(client, adviser, school_use
         assert "example-panel" not in client.get(DASHBOARD).content.decode()
 
 
-def test_dashboard_queries_do_not_grow_with_roles_held(client, make_user, django_assert_max_num_queries):
-    one = make_user(Role.ADVISER)
-    many = make_user(*Role)
-    client.force_login(one)
-    client.get(DASHBOARD)  # warm the site settings rows
-    # Each app's panel adds a fixed number of queries; none grows with the roles held.
-    with django_assert_max_num_queries(12):
-        client.get(DASHBOARD)
-    client.force_login(many)
-    with django_assert_max_num_queries(12):
-        client.get(DASHBOARD)
+def test_dashboard_queries_do_not_grow_with_roles_held(client, make_user):
+    """Someone holding every role sees the same home as a QA manager, for the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for user in (make_user(Role.QA_MANAGER), make_user(*Role)):
+        client.force_login(user)
+        client.get(DASHBOARD)  # warm the site settings rows
+        with CaptureQueriesContext(connection) as queries:
+            client.get(DASHBOARD)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts

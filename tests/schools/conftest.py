@@ -4,6 +4,8 @@ import pytest
 
 from portal.models import Theme
 from portal.roles import Role
+from schools import services as audit_services
+from schools import services_plans
 from schools.models import (
     Membership,
     Question,
@@ -16,6 +18,7 @@ from schools.models import (
 )
 from schools.models.questionnaires import AnswerType
 from tests.factories import UserFactory
+from tests.schools import helpers
 
 TODAY = datetime.date(2026, 11, 26)
 
@@ -112,3 +115,32 @@ def open_cycle(questionnaire, qa_manager, setting, other_setting, django_capture
 @pytest.fixture
 def audit_return(open_cycle, setting, dsl):
     return open_cycle.returns.get(setting=setting)
+
+
+@pytest.fixture
+def reviewed_return(audit_return, dsl, adviser):
+    helpers.answer_everything(
+        audit_return,
+        dsl,
+        overrides={
+            "1.1": {"compliance": "partly", "follow_up": "Train governors by March"},
+            "2.1": {"compliance": "no", "follow_up": "Appoint a deputy DSL"},
+        },
+    )
+    helpers.sign_off(audit_return, dsl)
+    audit_services.audit_return_submit(audit_return=audit_return, user=dsl)
+    audit_services.audit_return_start_review(audit_return=audit_return, user=adviser)
+    audit_services.audit_return_send_feedback(audit_return=audit_return, user=adviser, judgement="good", summary="Good")
+    return audit_return
+
+
+@pytest.fixture
+def plan(reviewed_return, adviser):
+    return services_plans.plan_create_from_return(audit_return=reviewed_return, user=adviser)
+
+
+@pytest.fixture
+def agreed_plan(plan, adviser, dsl):
+    services_plans.plan_share(plan=plan, user=adviser)
+    services_plans.plan_agree(plan=plan, user=dsl, agreed_with="Dee Lead, DSL")
+    return plan

@@ -10,44 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.roles import Role
-from schools import services
 from schools import services_plans as plans
 from schools.action_rag import action_rag
 from schools.models import Action, ActionPlan, AuditReturn, ExtensionRequest
 from schools.selectors import plans_visible_to
-from tests.schools.helpers import answer_everything, sign_off
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture
-def reviewed_return(audit_return, dsl, adviser):
-    answer_everything(
-        audit_return,
-        dsl,
-        overrides={
-            "1.1": {"compliance": "partly", "follow_up": "Train governors by March"},
-            "2.1": {"compliance": "no", "follow_up": "Appoint a deputy DSL"},
-        },
-    )
-    sign_off(audit_return, dsl)
-    services.audit_return_submit(audit_return=audit_return, user=dsl)
-    services.audit_return_start_review(audit_return=audit_return, user=adviser)
-    services.audit_return_send_feedback(audit_return=audit_return, user=adviser, judgement="good", summary="Good")
-    return audit_return
-
-
-@pytest.fixture
-def plan(reviewed_return, adviser):
-    return plans.plan_create_from_return(audit_return=reviewed_return, user=adviser)
-
-
-@pytest.fixture
-def agreed_plan(plan, adviser, dsl):
-    plans.plan_share(plan=plan, user=adviser)
-    plans.plan_agree(plan=plan, user=dsl, agreed_with="Dee Lead, DSL")
-    return plan
 
 
 def test_plan_from_feedback_proposes_one_action_per_red_or_amber_answer(plan, reviewed_return):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from schools.models import AuditCycle, AuditReturn, Membership, Setting
+from schools.models import ActionPlan, AuditCycle, AuditReturn, Membership, Setting
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +19,6 @@ def test_seed_demo_holds_an_open_cycle_with_returns_in_every_state_and_runs_twic
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
     assert (Setting.objects.count(), AuditReturn.objects.count(), Membership.objects.count()) == before
     assert AuditCycle.objects.count() == 2  # the 175/157 and the AP cycle
+    assert set(ActionPlan.objects.values_list("source", flat=True)) == set(ActionPlan.Source.values)
+    assert set(ActionPlan.objects.values_list("status", flat=True)) == set(ActionPlan.Status.values)
+    assert ActionPlan.objects.filter(status="draft", shared_at__isnull=False).exists()  # waiting for agreement
