@@ -32,6 +32,7 @@ urlpatterns = [
     path("settings/<int:pk>/", views.setting_members, name="setting_members"),
     path("settings/<int:pk>/invite/", views.setting_member_invite, name="setting_member_invite"),
     path("plans/", views_plans.plan_list, name="plan_list"),
+    path("risk/", views_plans.risk_list_view, name="risk_list"),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
     path("plans/<int:plan_pk>/actions/new/", views_plans.action_edit, name="action_add"),
     path("plans/<int:plan_pk>/actions/<int:pk>/edit/", views_plans.action_edit, name="action_edit"),

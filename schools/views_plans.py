@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.permissions import role_required
+from portal.roles import Role
 from schools import services_plans as plans
 from schools.action_rag import action_rag
 from schools.forms import (
@@ -283,3 +284,12 @@ def action_evidence_download(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(Role.ADVISER, Role.QA_MANAGER, Role.SENIOR_MANAGER)
+def risk_list_view(request):
+    from schools.risk import WEIGHTS, risk_list
+
+    rows = risk_list(today=timezone.localdate())
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "schools/risk_list.html", {"page": page, "rows": page.object_list, "weights": WEIGHTS})
