@@ -193,6 +193,7 @@ def seed_audit_demo(*, stdout) -> None:
     stdout.write("Audit returns: " + ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n))
     with transaction.atomic():
         _seed_plans(cycle=cycle, adviser=adviser, today=today)
+        _seed_casework(adviser=adviser, today=today)
     stdout.write(
         "Action plans: "
         + ", ".join(
@@ -323,3 +324,66 @@ def _seed_plans(*, cycle: AuditCycle, adviser: User, today: datetime.date) -> No
 @hooks.register("portal_seed_demo")
 def register_seed(register) -> None:
     register(seed_audit_demo)
+
+
+def _seed_casework(*, adviser: User, today: datetime.date) -> None:
+    """An Ofsted support offer, visits, allegations meetings with a repeat issue, and a CSPR."""
+    from schools import services_casework as casework
+    from schools.models import AllegationCategory, OfstedInspection, PracticeReview, Visit
+
+    if Visit.objects.exists():
+        return
+    # Recording an inspection with a safeguarding concern opens a support offer (a receiver does it).
+    OfstedInspection.objects.create(
+        setting=Setting.objects.get(urn="900121"),
+        inspected_on=today - datetime.timedelta(days=20),
+        overall_effectiveness="requires_improvement",
+        safeguarding_effective=False,
+    )
+    OfstedInspection.objects.create(
+        setting=Setting.objects.get(urn="900122"),
+        inspected_on=today - datetime.timedelta(days=5),
+        report_card_safeguarding="not_met",
+    )
+    OfstedInspection.objects.create(
+        setting=Setting.objects.get(urn="900123"),
+        inspected_on=today - datetime.timedelta(days=200),
+        overall_effectiveness="good",
+        safeguarding_effective=True,
+    )
+    casework.visit_plan(
+        user=adviser,
+        setting=Setting.objects.get(urn="900107"),
+        planned_on=today + datetime.timedelta(days=7),
+        purpose=Visit.Purpose.AUDIT_FOLLOW_UP,
+        announced=True,
+        adviser=adviser,
+    )
+    casework.visit_plan(
+        user=adviser,
+        setting=Setting.objects.get(urn="900121"),
+        planned_on=today + datetime.timedelta(days=3),
+        purpose=Visit.Purpose.OFSTED_SUPPORT,
+        announced=True,
+        adviser=adviser,
+    )
+    category = AllegationCategory.objects.order_by("sort_order", "pk").first()
+    repeat = Setting.objects.get(urn="900124")
+    for days, reference in ((150, "LADO-2022-101"), (40, "LADO-2022-133")):
+        casework.allegations_meeting_record(
+            user=adviser,
+            setting=repeat,
+            met_on=today - datetime.timedelta(days=days),
+            lado_reference=reference,
+            category=category,
+            adviser_attended=True,
+            learning="Staff code of conduct to cover contact with pupils on social media.",
+        )
+    if not PracticeReview.objects.exists():
+        casework.practice_review_save(
+            user=adviser,
+            name="Child H",
+            reference="CSPR-2022-03",
+            published_on=today - datetime.timedelta(days=60),
+            settings=Setting.objects.filter(urn__in=["900201", "900202"]),
+        )

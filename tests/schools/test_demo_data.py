@@ -22,3 +22,9 @@ def test_seed_demo_holds_an_open_cycle_with_returns_in_every_state_and_runs_twic
     assert set(ActionPlan.objects.values_list("source", flat=True)) == set(ActionPlan.Source.values)
     assert set(ActionPlan.objects.values_list("status", flat=True)) == set(ActionPlan.Status.values)
     assert ActionPlan.objects.filter(status="draft", shared_at__isnull=False).exists()  # waiting for agreement
+    from schools.models import PracticeReview, SupportOffer, Visit
+    from schools.selectors_casework import repeat_issue_settings
+
+    assert SupportOffer.objects.count() == 2  # requires improvement and "not met"; none for "good"
+    assert Visit.objects.count() == 2 and PracticeReview.objects.count() == 1
+    assert [issue.setting.urn for issue in repeat_issue_settings()] == ["900124"]
