@@ -7,7 +7,7 @@ from wagtail import hooks
 from portal.dashboards import HOOK_NAME, DashboardPanel
 from portal.roles import Role
 from schools.action_rag import action_rag
-from schools.models import Action, ActionPlan, AuditReturn, ExtensionRequest
+from schools.models import Action, ActionPlan, AuditReturn, ExtensionRequest, Setting
 from schools.reminders import NOT_SUBMITTED
 from schools.selectors import plans_visible_to, returns_visible_to
 
@@ -105,11 +105,22 @@ class AdviserPlansPanel(DashboardPanel):
                 action__plan__in=visible.values("pk"), status=ExtensionRequest.Status.PENDING
             ).select_related("action__plan__setting")[:10]
         )
+        # "My settings": no adviser is assigned in the register yet, so a setting is yours when you
+        # lead one of its open plans or reviewed one of its returns.
+        my_settings = list(
+            Setting.objects.filter(
+                Q(action_plans__lead=request.user) & ~Q(action_plans__status=ActionPlan.Status.CLOSED)
+                | Q(audit_returns__reviewer=request.user)
+            )
+            .distinct()
+            .order_by("name")[:15]
+        )
         return {
             "red_plans": red_plans[:10],
             "red_plan_count": len(red_plans),
             "to_verify": to_verify,
             "extensions": extensions,
+            "my_settings": my_settings,
         }
 
 

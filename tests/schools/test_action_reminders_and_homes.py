@@ -64,6 +64,7 @@ def test_homes_show_plans(client, agreed_plan, dsl, adviser, qa_manager):
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert "waiting to be verified" in html
     assert "Support, visits and allegations" in html
+    assert "Your settings" in html and agreed_plan.setting.name in html
     client.force_login(qa_manager)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert "Plans by source and status" in html and "Practice areas with most open actions" in html
@@ -85,3 +86,13 @@ def test_adviser_home_queries_do_not_grow_with_plans(
     client.get(reverse("portal:dashboard"))
     with django_assert_max_num_queries(22):
         client.get(reverse("portal:dashboard"))
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_plan_list_queries_do_not_grow(client, qa_manager, adviser, setting, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        plans.plan_create(user=adviser, setting=setting, source="other", title=f"Plan {n}")
+    client.force_login(qa_manager)
+    client.get(reverse("schools:plan_list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("schools:plan_list"))
