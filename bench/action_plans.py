@@ -7,33 +7,14 @@ Usage: `make bench`, or `.venv/bin/python bench/action_plans.py` (uses DATABASE_
 
 import datetime
 import os
-import platform
-import statistics
-import subprocess
-import sys
 import time
-from datetime import UTC
-from datetime import datetime as dt
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+from harness import append_results, heading, setup_django, timed
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.DEBUG = False
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from portal.models import Theme, User  # noqa: E402
 from schools.models import Action, ActionPlan, Setting, SettingKind  # noqa: E402
@@ -92,18 +73,11 @@ def seed() -> float:
     return time.perf_counter() - start
 
 
-def timed(client: Client, url: str) -> tuple[float, float, int]:
-    for _ in range(3):
+def get(client: Client, url: str):
+    def _get():
         assert client.get(url).status_code == 200, url
-    timings = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.9) - 1], len(queries.captured_queries)
+
+    return _get
 
 
 def main() -> None:
@@ -112,22 +86,12 @@ def main() -> None:
     adviser.force_login(User.objects.get(email="adviser@council.example.org"))
     qa.force_login(User.objects.get(email="qa.manager@council.example.org"))
     rows = [
-        ("Adviser home", timed(adviser, "/dashboard/")),
-        ("QA manager home", timed(qa, "/dashboard/")),
-        ("Plan list (QA manager)", timed(qa, "/audits/plans/")),
-        ("Plan list filtered: in progress", timed(qa, "/audits/plans/?status=in_progress")),
+        ("Adviser home", timed(get(adviser, "/dashboard/"), rounds=ROUNDS)),
+        ("QA manager home", timed(get(qa, "/dashboard/"), rounds=ROUNDS)),
+        ("Plan list (QA manager)", timed(get(qa, "/audits/plans/"), rounds=ROUNDS)),
+        ("Plan list filtered: in progress", timed(get(qa, "/audits/plans/?status=in_progress"), rounds=ROUNDS)),
     ]
-    commit = subprocess.run(  # noqa: S603
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    lines = [
-        f"\n## {dt.now(UTC):%Y-%m-%d %H:%M} UTC · action plans · commit {commit}\n",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"database {engine}, DEBUG=False.",
+    lines = heading("action plans") + [
         f"Data: {ActionPlan.objects.count()} plans, {Action.objects.count()} actions "
         f"({SETTINGS} settings x {PLANS} plans x {ACTIONS} actions seeded in {seconds:.1f} s).",
         f"Method: in-process Django test client, 3 warm-up requests then {ROUNDS} timed.\n",
@@ -135,10 +99,7 @@ def main() -> None:
         "| --- | ---: | ---: | ---: |",
     ]
     lines += [f"| {label} | {m:.1f} | {p:.1f} | {q} |" for label, (m, p, q) in rows]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as results:
-        results.write(text)
+    append_results(lines)
 
 
 if __name__ == "__main__":

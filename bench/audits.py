@@ -9,34 +9,15 @@ Uses DATABASE_URL (SQLite file by default); it creates its own data and leaves i
 
 import datetime
 import os
-import platform
-import statistics
-import subprocess
-import sys
 import time
-from datetime import UTC
-from datetime import datetime as dt
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+from harness import append_results, heading, setup_django, timed
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.DEBUG = False
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+setup_django()
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from portal.models import User  # noqa: E402
 from portal.roles import Role  # noqa: E402
@@ -82,20 +63,6 @@ def seed() -> tuple:
     return audit_return, user, time.perf_counter() - start, questionnaire
 
 
-def timed(fn) -> tuple[float, float, int]:
-    for _ in range(3):
-        fn()
-    timings = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        fn()
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.9) - 1], len(queries.captured_queries)
-
-
 def main() -> None:
     audit_return, user, seed_seconds, questionnaire = seed()
     section = sections_for_return(audit_return)[1]
@@ -131,41 +98,27 @@ def main() -> None:
         (
             "Task list (school user)",
             f"/audits/returns/{audit_return.pk}/",
-            timed(get(school, f"/audits/returns/{audit_return.pk}/")),
+            timed(get(school, f"/audits/returns/{audit_return.pk}/"), rounds=ROUNDS),
         ),
-        ("Question page GET", page_url, timed(get(school, page_url))),
-        ("Question page POST (save and continue)", page_url, timed(save_page)),
+        ("Question page GET", page_url, timed(get(school, page_url), rounds=ROUNDS)),
+        ("Question page POST (save and continue)", page_url, timed(save_page, rounds=ROUNDS)),
         (
             "Review screen (adviser)",
             f"/audits/returns/{audit_return.pk}/review/",
-            timed(get(adviser, f"/audits/returns/{audit_return.pk}/review/")),
+            timed(get(adviser, f"/audits/returns/{audit_return.pk}/review/"), rounds=ROUNDS),
         ),
-        ("Review queue (adviser)", "/audits/review/", timed(get(adviser, "/audits/review/"))),
+        ("Review queue (adviser)", "/audits/review/", timed(get(adviser, "/audits/review/"), rounds=ROUNDS)),
     ]
     question_count = sum(s.questions.count() for s in questionnaire.sections.all())
-    commit = subprocess.run(  # noqa: S603
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,  # noqa: S607
-    ).stdout.strip()
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    lines = [
-        f"\n## {dt.now(UTC):%Y-%m-%d %H:%M} UTC · audit engine · commit {commit}\n",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"database {engine}, DEBUG=False.",
+    lines = heading("audit engine") + [
         f"Data: {Setting.objects.count()} settings, {SETTINGS} in the benchmark cycle, questionnaire of "
         f"{question_count} questions; creating the cycle took {seed_seconds:.1f} s (0 s if it already existed).",
         f"Method: in-process Django test client, 3 warm-up requests then {ROUNDS} timed.\n",
         "| page | median ms | p90 ms | queries |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for label, _url, (median, p90, queries) in rows:
-        lines.append(f"| {label} | {median:.1f} | {p90:.1f} | {queries} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as results:
-        results.write(text)
+    lines += [f"| {label} | {median:.1f} | {p90:.1f} | {queries} |" for label, _url, (median, p90, queries) in rows]
+    append_results(lines)
 
 
 if __name__ == "__main__":
