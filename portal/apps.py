@@ -5,3 +5,6 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal import receivers  # noqa: F401  (connects signal receivers)

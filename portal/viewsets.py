@@ -1,8 +1,43 @@
-"""Wagtail admin screens for portal records (Wagtail's own viewsets; see STYLE.md)."""
+"""Wagtail admin screens for portal records (Wagtail's own viewsets; see STYLE.md), and the
+permission policy every app's admin screens use: access comes from the portal's roles."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.models import Theme
+from portal.models import BankHoliday, Theme
+from portal.permissions import user_has_role
+from portal.roles import Role
+
+# Staff who look after settings read the register and the questionnaires; QA managers
+# keep them (DESIGN.md, "Who uses it"). Editors publish hub content and see neither.
+READERS = frozenset({Role.ADVISER, Role.COMMISSIONING_OFFICER, Role.SENIOR_MANAGER, Role.QA_MANAGER})
+KEEPERS = frozenset({Role.QA_MANAGER})
+_WRITE_ACTIONS = frozenset({"add", "change", "delete"})
+
+
+class RolePermissionPolicy(ModelPermissionPolicy):
+    """Grants by portal role, on top of any Django model permission a group is given."""
+
+    def __init__(self, model, *, readers: frozenset[Role] = READERS, keepers: frozenset[Role] = KEEPERS) -> None:
+        super().__init__(model)
+        self.readers = readers | keepers
+        self.keepers = keepers
+
+    def _roles_for(self, action: str) -> frozenset[Role]:
+        if action == "view":
+            return self.readers
+        return self.keepers if action in _WRITE_ACTIONS else frozenset()
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return user_has_role(user, *self._roles_for(action)) or super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        group_names = {role.group_name for action in actions for role in self._roles_for(action)}
+        by_permission = self._get_users_with_any_permission_codenames_filter(self._get_permission_codenames(actions))
+        by_role = Q(groups__name__in=group_names, is_active=True)
+        return get_user_model().objects.filter(by_permission | by_role).distinct()
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -17,10 +52,24 @@ class ThemeViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class TaxonomyViewSetGroup(SnippetViewSetGroup):
-    """The shared taxonomy that audits, actions, complaints and the hub all use."""
+class BankHolidayViewSet(SnippetViewSet):
+    """QA managers add next year's dates (or a one-off holiday); every working-day clock reads them."""
 
-    items = (ThemeViewSet,)
+    model = BankHoliday
+    icon = "date"
+    menu_label = "Bank holidays"
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    list_export = ["date", "name"]
+    export_filename = "bank-holidays"
+    ordering = ["-date"]
+
+
+class TaxonomyViewSetGroup(SnippetViewSetGroup):
+    """The shared taxonomy that audits, actions, complaints and the hub all use, and the
+    calendar their clocks run on."""
+
+    items = (ThemeViewSet, BankHolidayViewSet)
     menu_icon = "tag"
     menu_label = "Taxonomy"
     menu_name = "taxonomy"

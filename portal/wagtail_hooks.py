@@ -1,10 +1,14 @@
 """Registration only: admin viewsets and log actions. Logic lives elsewhere."""
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from portal.viewsets import TaxonomyViewSetGroup
+from portal.models import BankHoliday
+from portal.viewsets import RolePermissionPolicy, TaxonomyViewSetGroup
 
+# Staff read the holiday list their clocks run on; QA managers keep it.
+register_permission_policy(BankHoliday, RolePermissionPolicy(BankHoliday))
 register_snippet(TaxonomyViewSetGroup)
 
 

@@ -27,7 +27,7 @@ from schools.models import (
 )
 from schools.models.casework import SUPPORT_OFFER_WORKING_DAYS
 from schools.selectors import settings_visible_to
-from schools.working_days import latest_start_exceeding
+from portal.working_days import latest_start_exceeding
 
 # Who does casework: the advisers, and the QA managers who oversee them (DESIGN.md, "Who uses it").
 CASEWORK_STAFF = (Role.ADVISER, Role.QA_MANAGER)

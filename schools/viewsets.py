@@ -37,6 +37,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from portal.permissions import user_has_role
 from portal.roles import Role
 from portal.views import permission_denied
+from portal.viewsets import KEEPERS, READERS, RolePermissionPolicy
 from schools.filters import (
     MembershipFilterSet,
     OfstedInspectionFilterSet,
@@ -64,36 +65,6 @@ from schools.services_questionnaires import (
 )
 
 # Permission policies ---------------------------------------------------------------------
-
-# Staff who look after settings read the register and the questionnaires; QA managers
-# keep them (DESIGN.md, "Who uses it"). Editors publish hub content and see neither.
-READERS = frozenset({Role.ADVISER, Role.COMMISSIONING_OFFICER, Role.SENIOR_MANAGER, Role.QA_MANAGER})
-KEEPERS = frozenset({Role.QA_MANAGER})
-_WRITE_ACTIONS = frozenset({"add", "change", "delete"})
-
-
-class RolePermissionPolicy(ModelPermissionPolicy):
-    """Grants by portal role, on top of any Django model permission a group is given."""
-
-    def __init__(self, model, *, readers: frozenset[Role] = READERS, keepers: frozenset[Role] = KEEPERS) -> None:
-        super().__init__(model)
-        self.readers = readers | keepers
-        self.keepers = keepers
-
-    def _roles_for(self, action: str) -> frozenset[Role]:
-        if action == "view":
-            return self.readers
-        return self.keepers if action in _WRITE_ACTIONS else frozenset()
-
-    def user_has_permission(self, user, action: str) -> bool:
-        return user_has_role(user, *self._roles_for(action)) or super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        group_names = {role.group_name for action in actions for role in self._roles_for(action)}
-        by_permission = self._get_users_with_any_permission_codenames_filter(self._get_permission_codenames(actions))
-        by_role = Q(groups__name__in=group_names, is_active=True)
-        return get_user_model().objects.filter(by_permission | by_role).distinct()
-
 
 def questionnaire_of(instance) -> Questionnaire | None:
     if isinstance(instance, Questionnaire):

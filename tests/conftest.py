@@ -91,3 +91,13 @@ def adviser(make_user):
 @pytest.fixture
 def school_user(make_user):
     return make_user(Role.SCHOOL_USER, email="dsl@school.example.org", first_name="Sam", last_name="Lead")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_bank_holidays():
+    """The holiday list is cached; a rolled-back test must not leave its dates behind."""
+    from portal.working_days import forget_bank_holidays
+
+    forget_bank_holidays()
+    yield
+    forget_bank_holidays()

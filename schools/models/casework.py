@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.models import TimeStampedModel
-from schools.working_days import add_working_days, working_days_between
+from portal.working_days import add_working_days, working_days_between
 
 from .action_plans import Action, ActionPlan
 from .register import OfstedInspection, Setting

@@ -32,12 +32,6 @@ from schools.selectors_casework import (
     visits_this_month,
     visits_visible_to,
 )
-from schools.working_days import (
-    BANK_HOLIDAYS,
-    add_working_days,
-    latest_start_exceeding,
-    working_days_between,
-)
 
 TODAY = timezone.localdate()
 D = datetime.date.fromisoformat
@@ -65,40 +59,6 @@ def plan(setting, adviser):
         plan=plan, user=adviser, description="Train governors", due_on=TODAY + datetime.timedelta(days=60)
     )
     return plan
-
-
-# Working days ----------------------------------------------------------------------------------
-
-
-def test_bank_holidays_cover_2022_to_2027_and_fall_on_weekdays():
-    assert {d.year for d in BANK_HOLIDAYS} == set(range(2022, 2028))
-    assert all(d.weekday() < 5 for d in BANK_HOLIDAYS)
-    assert D("2022-09-19") in BANK_HOLIDAYS  # the State Funeral
-    assert D("2026-12-28") in BANK_HOLIDAYS  # Boxing Day's substitute
-
-
-def test_add_working_days_skips_weekends_and_bank_holidays():
-    assert add_working_days(D("2026-03-06"), 1) == D("2026-03-09")  # Friday to Monday
-    assert add_working_days(D("2026-12-24"), 1) == D("2026-12-29")  # Christmas, a weekend, Boxing Day moved
-    assert add_working_days(D("2026-12-29"), -1) == D("2026-12-24")
-    assert add_working_days(D("2026-04-01"), 10) == D("2026-04-17")  # Good Friday and Easter Monday
-    assert add_working_days(D("2026-04-01"), 10, holidays=()) == D("2026-04-15")
-
-
-def test_working_days_between_counts_after_the_start_up_to_the_end():
-    assert working_days_between(D("2026-03-02"), D("2026-03-02")) == 0
-    assert working_days_between(D("2026-03-02"), D("2026-03-16")) == 10
-    assert working_days_between(D("2026-12-24"), D("2026-12-29")) == 1
-    assert working_days_between(D("2026-03-16"), D("2026-03-02")) == -10
-
-
-def test_latest_start_exceeding_matches_counting_day_by_day():
-    start = D("2026-03-01")
-    for offset in range(0, 300, 3):
-        end = start + datetime.timedelta(days=offset + 30)
-        cutoff = latest_start_exceeding(end, 10)
-        assert working_days_between(cutoff, end) > 10
-        assert working_days_between(cutoff + datetime.timedelta(days=1), end) <= 10
 
 
 # Ofsted support offers ---------------------------------------------------------------------
