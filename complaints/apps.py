@@ -2,8 +2,11 @@ from django.apps import AppConfig
 
 
 class ComplaintsConfig(AppConfig):
-    """The central safeguarding complaints tracker (issue 5)."""
+    """The central safeguarding complaints tracker."""
 
     name = "complaints"
     verbose_name = "Complaints"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from complaints import dashboard_panels, log_actions, receivers, risk  # noqa: F401  (registers hooks)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     # App URLconfs are wired here by dotted path, so portal never imports the apps below it.
     path("audits/", include("schools.urls")),
+    path("complaints/", include("complaints.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from wagtail import hooks
 
 from schools.action_rag import action_rag
 from schools.models import Action, ActionPlan, AuditCycle, AuditReturn, OfstedInspection, Setting
@@ -21,6 +22,19 @@ WEIGHTS = {
     "missing_return": 2,
 }
 REVIEWED = [AuditReturn.Status.FEEDBACK_SENT, AuditReturn.Status.CLOSED, AuditReturn.Status.IN_REVIEW]
+
+
+@dataclass(frozen=True)
+class RiskPartSource:
+    """A part of the score that a later app adds: `rule` is printed on the page; `parts(today)`
+    gives (setting id, label, points) in a fixed number of queries."""
+
+    rule: str
+    parts: object  # Callable[[date], Iterable[tuple[int, str, int]]]
+
+
+def risk_part_sources() -> list[RiskPartSource]:
+    return [fn() for fn in hooks.get_hooks("schools_risk_parts")]
 
 
 @dataclass
@@ -96,6 +110,12 @@ def risk_list(*, today: date) -> list[RiskRow]:
     for setting_id in set(missing):
         if setting_id in rows:
             rows[setting_id].parts.append(("Audit return overdue", WEIGHTS["missing_return"]))
+
+    # Parts other apps know (complaints): hook "schools_risk_parts", each a RiskPartSource.
+    for source in risk_part_sources():
+        for setting_id, label, points in source.parts(today):
+            if setting_id in rows:
+                rows[setting_id].parts.append((label, points))
 
     ranked = [row for row in rows.values() if row.score > 0]
     ranked.sort(key=lambda r: (-r.score, r.setting.name))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.permissions import is_setting_user, user_has_role
 from portal.roles import Role
+from portal.working_days import latest_start_exceeding
 from schools.models import (
     Action,
     ActionPlan,
@@ -27,7 +28,6 @@ from schools.models import (
 )
 from schools.models.casework import SUPPORT_OFFER_WORKING_DAYS
 from schools.selectors import settings_visible_to
-from portal.working_days import latest_start_exceeding
 
 # Who does casework: the advisers, and the QA managers who oversee them (DESIGN.md, "Who uses it").
 CASEWORK_STAFF = (Role.ADVISER, Role.QA_MANAGER)

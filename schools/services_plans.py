@@ -24,6 +24,7 @@ from schools.models import (
 )
 from schools.models.questionnaires import AnswerType, Compliance
 from schools.selectors import members_of, sections_for_return
+from schools.signals import action_plan_completed
 
 PlanStatus = ActionPlan.Status
 ActionStatus = Action.Status
@@ -367,6 +368,7 @@ def _complete_plan_if_done(plan: ActionPlan, user) -> None:
     plan.completed_at = timezone.now()
     plan.save(update_fields=["status", "completed_at", "updated_at"])
     log(plan, "schools.plan.complete", user=user)
+    action_plan_completed.send(sender=ActionPlan, plan=plan, user=user)
     source = plan.source_return
     if source is not None and source.status == AuditReturn.Status.FEEDBACK_SENT:
         source.status = AuditReturn.Status.CLOSED

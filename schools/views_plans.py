@@ -288,8 +288,12 @@ def action_evidence_download(request, pk: int):
 
 @role_required(Role.ADVISER, Role.QA_MANAGER, Role.SENIOR_MANAGER)
 def risk_list_view(request):
-    from schools.risk import WEIGHTS, risk_list
+    from schools.risk import WEIGHTS, risk_list, risk_part_sources
 
     rows = risk_list(today=timezone.localdate())
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "schools/risk_list.html", {"page": page, "rows": page.object_list, "weights": WEIGHTS})
+    return render(
+        request,
+        "schools/risk_list.html",
+        {"page": page, "rows": page.object_list, "weights": WEIGHTS, "extra_rules": risk_part_sources()},
+    )

@@ -12,9 +12,8 @@ from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Max, ProtectedError, Q, QuerySet
+from django.db.models import Max, ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -29,15 +28,12 @@ from wagtail.admin.views.generic.base import BaseOperationView, WagtailAdminTemp
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.coreutils import multigetattr
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.permissions import user_has_role
-from portal.roles import Role
 from portal.views import permission_denied
-from portal.viewsets import KEEPERS, READERS, RolePermissionPolicy
+from portal.viewsets import RolePermissionPolicy
 from schools.filters import (
     MembershipFilterSet,
     OfstedInspectionFilterSet,
@@ -65,6 +61,7 @@ from schools.services_questionnaires import (
 )
 
 # Permission policies ---------------------------------------------------------------------
+
 
 def questionnaire_of(instance) -> Questionnaire | None:
     if isinstance(instance, Questionnaire):

@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "action-reminders": {"task": "schools.send_action_reminders", "schedule": 60 * 60 * 24},
     "adviser-digests": {"task": "schools.send_adviser_digests", "schedule": 60 * 60 * 24},  # once per ISO week
+    "complaints-retention": {"task": "complaints.redact_expired", "schedule": 60 * 60 * 24},
 }
 
 # Wagtail --------------------------------------------------------------------

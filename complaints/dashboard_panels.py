@@ -1,0 +1,1 @@
+"""Complaints panels on the role dashboards (filled in by the tracker work)."""

@@ -1,0 +1,3 @@
+"""URLs for the complaints detail pages."""
+
+urlpatterns: list = []

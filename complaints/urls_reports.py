@@ -1,0 +1,3 @@
+"""URLs for the complaints reports pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for the complaints tracker pages."""
+
+urlpatterns: list = []
