@@ -53,6 +53,7 @@ bench: $(VENV)/.dev-installed ## Run the benchmarks in bench/ and append to benc
 	$(PY) bench/run.py
 	$(PY) bench/audits.py
 	$(PY) bench/action_plans.py
+	$(PY) bench/complaints.py
 
 clean: ## Remove the virtualenv, local database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

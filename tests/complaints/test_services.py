@@ -327,3 +327,23 @@ def test_legal_hold_is_for_qa_managers_with_a_reason(complaint, qa_manager, advi
     services.complaint_set_legal_hold(complaint=complaint, user=qa_manager, hold=True, reason="Litigation")
     complaint.refresh_from_db()
     assert complaint.legal_hold and complaint.legal_hold_reason == "Litigation"
+
+
+def test_qa_managers_set_the_targets_in_the_admin_and_advisers_cannot(client, qa_manager, adviser):
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    url = f"/admin/settings/complaints/complaintssettings/{site.pk}/"
+    client.force_login(adviser)
+    assert client.get(url).status_code in {302, 403}
+    client.force_login(qa_manager)
+    assert client.get(url).status_code == 200
+    form = {
+        "acknowledge_within_days": "2",
+        "respond_within_days": "15",
+        "due_soon_days": "3",
+        "retention_years": "6",
+        "response_template": "Dear {complainant}",
+    }
+    assert client.post(url, form).status_code == 302
+    assert services.complaints_settings().respond_within_days == 15
