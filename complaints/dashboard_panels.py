@@ -70,10 +70,16 @@ class ComplaintsOverviewPanel(DashboardPanel):
         ]
         context = {"states": states, "total": counts["total"], "show_sign_off": role == Role.QA_MANAGER}
         if role == Role.QA_MANAGER:
-            context["awaiting_sign_off"] = ComplaintResponse.objects.filter(
-                status=ComplaintResponse.Status.AWAITING_SIGN_OFF,
-                complaint__in=complaints_visible_to(request.user),
-            ).count()
+            # The QA manager's sign-off queue, oldest first: the complaints themselves, not just a count.
+            awaiting = list(
+                complaints_visible_to(request.user)
+                .filter(response__status=ComplaintResponse.Status.AWAITING_SIGN_OFF)
+                .select_related("setting")
+                .order_by("response__submitted_at")[:11]
+            )
+            context["awaiting_sign_off"] = len(awaiting[:10])
+            context["awaiting_list"] = awaiting[:10]
+            context["awaiting_more"] = len(awaiting) > 10
         return context
 
 

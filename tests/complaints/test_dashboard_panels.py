@@ -72,13 +72,17 @@ def test_an_advisers_panel_shows_at_most_10(client, adviser):
 
 
 def test_a_qa_manager_sees_clock_counts_and_sign_offs_waiting(client, qa_manager, adviser, caseload, make_complaint):
-    awaiting_sign_off(make_complaint(caseload["theirs"].setting, received_on=ago(1), today=today()), adviser)
     client.force_login(qa_manager)
+    assert "No responses are waiting for sign-off." in panel(client)
+    waiting = make_complaint(caseload["theirs"].setting, received_on=ago(1), today=today())
+    awaiting_sign_off(waiting, adviser)
     html = panel(client)
     assert "4 open complaints, by clock" in html
     counts = dict(re.findall(r'\?clock=(\w+)">(\d+)<', html))
     assert counts == {"overdue": "2", "due_soon": "1", "on_track": "1", "paused": "0", "stopped": "0"}
-    assert "1 response awaiting your sign-off" in html
+    queue = html.split('id="awaiting-sign-off"')[1].split("</ul>")[0]
+    assert re.findall(r">(SC-\d{4}-\d{4})</a>", queue) == [waiting.reference]
+    assert f'href="/complaints/{waiting.pk}/"' in queue
     assert reverse("complaints:tracker") in html
 
 
