@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from wagtail.models import ModelLogEntry
 
 from portal.permissions import user_has_role
 from portal.roles import Role
@@ -459,6 +461,15 @@ def _render_detail(request, complaint: Complaint, *, failed: tuple[str, forms.Fo
         and (response is None or response.status != ResponseStatus.SENT),
         "form": failed[1] if failed is not None else None,
     }
+    if services.can_sign_off(request.user):
+        # QA managers can see who has looked at the record (every view is logged).
+        viewed = ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Complaint),
+            object_id=str(complaint.pk),
+            action="complaints.complaint.view",
+        )
+        context["views_total"] = viewed.count()
+        context["views"] = list(viewed.select_related("user").order_by("-timestamp")[:20])
     return render(request, "complaints/complaint_detail.html", context)
 
 
