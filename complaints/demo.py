@@ -124,7 +124,7 @@ def seed_complaints_demo(*, stdout) -> None:
     adviser = User.objects.filter(email=DEMO_ADVISER).first()
     qa = User.objects.filter(email=DEMO_QA).first()
     senior = User.objects.filter(email=DEMO_SENIOR).first()
-    settings_pool = list(Setting.objects.filter(is_open=True).order_by("urn")[:30])
+    settings_pool = list(Setting.objects.filter(is_open=True).order_by("urn"))
     if adviser is None or qa is None or not settings_pool:
         stdout.write("Complaints demo: skipped (needs the demo adviser, QA manager and settings)")
         return
@@ -132,12 +132,15 @@ def seed_complaints_demo(*, stdout) -> None:
     rng = random.Random(2026)  # noqa: S311  (demo data, not security)
     today = timezone.localdate()
     repeat_setting = settings_pool[1]
+    # One setting with three complaints this year (a repeat setting); every other complaint is
+    # about a different setting, as most are in a real year.
+    others = [s for s in settings_pool if s != repeat_setting]
 
     for index, plan in enumerate(PLANS):
         received = today - datetime.timedelta(days=plan.days_ago)
         if received.weekday() >= 5:
             received -= datetime.timedelta(days=received.weekday() - 4)
-        setting = repeat_setting if index in {0, 5, 11} else rng.choice(settings_pool)
+        setting = repeat_setting if index in {0, 5, 11} else others[index % len(others)]
         slug, summary = SUMMARIES[index % len(SUMMARIES)]
         name, contact = ("", "") if plan.source in {Source.ANONYMOUS, Source.OFSTED} else rng.choice(COMPLAINANTS)
         complaint = services.complaint_log(
