@@ -9,7 +9,7 @@ import datetime
 import os
 import time
 
-from harness import append_results, heading, setup_django, timed
+from harness import append_results, get, heading, setup_django, timed
 
 setup_django()
 
@@ -71,13 +71,6 @@ def seed() -> float:
         ]
     )
     return time.perf_counter() - start
-
-
-def get(client: Client, url: str):
-    def _get():
-        assert client.get(url).status_code == 200, url
-
-    return _get
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import os
 import random
 import time
 
-from harness import append_results, heading, setup_django, timed
+from harness import append_results, get, heading, setup_django, timed
 
 setup_django()
 
@@ -123,14 +123,6 @@ def seed() -> float:
         batch_size=2000,
     )
     return time.perf_counter() - start
-
-
-def get(client: Client, url: str):
-    def _get():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-
-    return _get
 
 
 def main() -> None:

@@ -67,3 +67,13 @@ def append_results(lines: list[str]) -> None:
     print(text)
     with open(ROOT / "bench" / "RESULTS.md", "a") as results:
         results.write(text)
+
+
+def get(client, url: str) -> Callable[[], None]:
+    """A timed call: GET `url` with `client`, which must answer 200."""
+
+    def _get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return _get

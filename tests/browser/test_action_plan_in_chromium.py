@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from portal.roles import Role
 from schools import services
 from schools.models import ActionPlan, AuditReturn, Membership, Setting, SettingKind, SettingRole
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.browser.helpers import sign_in
+from tests.factories import UserFactory
 from tests.schools.conftest import build_questionnaire
 from tests.schools.helpers import answer_everything, sign_off
 
@@ -39,14 +40,6 @@ def reviewed(migrated_reference_data, live_server):
     services.audit_return_start_review(audit_return=audit_return, user=adviser)
     services.audit_return_send_feedback(audit_return=audit_return, user=adviser, judgement="good", summary="Good.")
     return audit_return
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_plan_from_feedback_to_verified_completion(page, live_server, reviewed, assert_accessible, tmp_path, settings):

@@ -11,7 +11,7 @@ from portal.models import User
 from schools import services
 from schools.models import Membership, Setting, SettingKind, SettingRole
 from schools.selectors import sections_for_return
-from tests.factories import TEST_PASSWORD
+from tests.browser.helpers import sign_in, sign_out
 from tests.schools.conftest import build_questionnaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -39,19 +39,6 @@ def school_return(migrated_reference_data, live_server):
         due_on=today + datetime.timedelta(days=30),
     )
     return cycle.returns.get(setting=setting)
-
-
-def sign_in(page, base_url, email):
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
 
 
 def fill_page(page, questions):

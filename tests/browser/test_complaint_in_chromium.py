@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from complaints.models import Complaint, ComplaintEvent, Status
 from portal.roles import Role
 from schools.models import ActionPlan, Setting, SettingKind
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.browser.helpers import sign_in, sign_out
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,18 +27,6 @@ def people(migrated_reference_data, live_server):
         "qa": UserFactory(roles=[Role.QA_MANAGER], email="qa@example.org", first_name="Quinn", last_name="QA"),
         "senior": UserFactory(roles=[Role.SENIOR_MANAGER], email="senior@example.org", first_name="Sam"),
     }
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
 
 
 def fill_date(scope, legend: str, day: datetime.date):
