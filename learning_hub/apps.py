@@ -2,8 +2,16 @@ from django.apps import AppConfig
 
 
 class LearningHubConfig(AppConfig):
-    """Training, resources and good practice (issue 6)."""
+    """Training, resources, good practice and news, published by editors."""
 
     name = "learning_hub"
     verbose_name = "Learning hub"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The hub lives under the portal's home page. Portal cannot name the hub (DESIGN.md:
+        # apps never import down), so the hub adds itself to the home page's allowed children.
+        from portal.models import HomePage
+
+        if "learning_hub.LearningHubHomePage" not in HomePage.subpage_types:
+            HomePage.subpage_types = [*HomePage.subpage_types, "learning_hub.LearningHubHomePage"]

@@ -31,6 +31,7 @@ urlpatterns = [
     # App URLconfs are wired here by dotted path, so portal never imports the apps below it.
     path("audits/", include("schools.urls")),
     path("complaints/", include("complaints.urls")),
+    path("hub/", include("learning_hub.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,0 +1,3 @@
+"""URLs for the learning hub booking pages."""
+
+urlpatterns: list = []

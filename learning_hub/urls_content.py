@@ -1,0 +1,3 @@
+"""URLs for the learning hub content pages."""
+
+urlpatterns: list = []
