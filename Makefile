@@ -54,6 +54,7 @@ bench: $(VENV)/.dev-installed ## Run the benchmarks in bench/ and append to benc
 	$(PY) bench/audits.py
 	$(PY) bench/action_plans.py
 	$(PY) bench/complaints.py
+	$(PY) bench/hub.py
 
 clean: ## Remove the virtualenv, local database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

@@ -9,4 +9,4 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from complaints import dashboard_panels, demo, log_actions, receivers, risk  # noqa: F401  (registers hooks)
+        from complaints import dashboard_panels, demo, log_actions, receivers, risk, training_needs  # noqa: F401  (hooks)

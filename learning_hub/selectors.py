@@ -51,10 +51,7 @@ def items_for_themes(theme_ids: Iterable[int], *, user=None, limit: int = 6) -> 
     found: list[Page] = []
     for model in ITEM_MODELS:
         found += list(
-            visible_pages(model, user)
-            .filter(themes__in=theme_ids)
-            .distinct()
-            .order_by("-first_published_at")[:limit]
+            visible_pages(model, user).filter(themes__in=theme_ids).distinct().order_by("-first_published_at")[:limit]
         )
     found.sort(key=lambda page: page.first_published_at or timezone.now(), reverse=True)
     return found[:limit]

@@ -10,4 +10,5 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here rather than in wagtail_hooks.py so the admin module stays about the admin.
+        import schools.dashboard_panels_learning  # noqa: F401
         from schools import dashboard_panels, demo, log_actions, receivers, receivers_casework  # noqa: F401

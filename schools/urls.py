@@ -2,6 +2,7 @@ from django.urls import path
 
 from schools import views, views_plans
 from schools.urls_casework import urlpatterns as casework_urlpatterns
+from schools.urls_learning import urlpatterns as learning_urlpatterns
 
 app_name = "schools"
 
@@ -43,3 +44,4 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]
 urlpatterns += casework_urlpatterns
+urlpatterns += learning_urlpatterns

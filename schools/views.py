@@ -37,6 +37,7 @@ from schools.models import (
     SectionProgress,
     Setting,
 )
+from schools.recommendations import recommendations_for
 from schools.reminders import NOT_SUBMITTED
 from schools.scoring import answer_rag, score
 from schools.selectors import (
@@ -387,7 +388,11 @@ def return_feedback(request, pk: int):
     audit_return = _get_return(request, pk)
     if audit_return.status not in {AuditReturn.Status.FEEDBACK_SENT, AuditReturn.Status.CLOSED}:
         raise Http404
-    return render(request, "schools/return_feedback.html", _review_context(audit_return))
+    context = _review_context(audit_return)
+    context["recommendations"] = recommendations_for(
+        settings=[audit_return.setting], user=request.user, audit_return=audit_return
+    )
+    return render(request, "schools/return_feedback.html", context)
 
 
 @role_required()

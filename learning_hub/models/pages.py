@@ -14,21 +14,33 @@ Members-only items use Wagtail's page privacy (a login restriction)."""
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BodyBlock
+from portal.permissions import user_has_role
+from portal.roles import Role
 
 
 class HubIndexMixin:
     """A listing page: paginated children, with counts and an empty state (templates)."""
 
     items_per_page = 12
+
+    def get_context(self, request, *args, **kwargs):
+        # listing.py imports these models, so it is imported when first needed.
+        from learning_hub.listing import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(self, request))
+        return context
 
 
 class LearningHubHomePage(RoutablePageMixin, Page):
@@ -56,6 +68,23 @@ class LearningHubHomePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "learning hub home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from learning_hub.listing import home_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_context(self, request))
+        return context
+
+    @path("search/", name="search")
+    def search_view(self, request):
+        """The hub search (learning_hub/search.py): words, type, theme and audience."""
+        from learning_hub.search import search_context
+
+        # Page.get_context, not ours: the search does not need the front page's listings.
+        context = Page.get_context(self, request)
+        context.update(search_context(self, request))
+        return TemplateResponse(request, "learning_hub/search.html", context)
 
 
 class HubIndexPage(HubIndexMixin, Page):
@@ -86,6 +115,13 @@ class TrainingCalendarPage(Page):
 
     class Meta:
         verbose_name = "training calendar"
+
+    def get_context(self, request, *args, **kwargs):
+        from learning_hub.listing import calendar_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(calendar_context(self, request))
+        return context
 
 
 class ResourceIndexPage(HubIndexPage):
@@ -189,6 +225,16 @@ class TrainingCoursePage(HubItemPage):
     class Meta:
         verbose_name = "training course"
 
+    def upcoming_sessions(self) -> list:
+        """This course's sessions still to come and not cancelled, soonest first."""
+        return list(self.sessions.filter(is_cancelled=False, starts_at__gte=timezone.now()).order_by("starts_at"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Rendered by learning_hub/includes/course_sessions.html (the booking pages own it).
+        context["sessions"] = self.upcoming_sessions()
+        return context
+
 
 class ResourcePage(HubItemPage):
     class Kind(models.TextChoices):
@@ -220,6 +266,18 @@ class ResourcePage(HubItemPage):
 
     class Meta:
         verbose_name = "resource"
+
+    def review_is_overdue(self, today=None) -> bool:
+        return bool(self.review_on and self.review_on < (today or timezone.localdate()))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        # Editors see that a resource is past its review date; visitors are not told.
+        context["show_review_due"] = self.review_is_overdue() and (
+            user.is_superuser or user_has_role(user, Role.EDITOR, Role.QA_MANAGER)
+        )
+        return context
 
 
 class GoodPracticePage(HubItemPage):

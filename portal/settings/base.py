@@ -195,12 +195,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-reminders": {"task": "schools.send_action_reminders", "schedule": 60 * 60 * 24},
     "adviser-digests": {"task": "schools.send_adviser_digests", "schedule": 60 * 60 * 24},  # once per ISO week
     "complaints-retention": {"task": "complaints.redact_expired", "schedule": 60 * 60 * 24},
+    "hub-session-reminders": {"task": "learning_hub.send_session_reminders", "schedule": 60 * 60 * 24},
+    "hub-resource-review-reminders": {"task": "learning_hub.send_resource_review_reminders", "schedule": 60 * 60 * 24},
 }
 
 # Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Schools safeguarding portal"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "/sign-in/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/sign-in/"  # members-only hub pages send visitors to the portal's sign-in
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one reset flow, the portal's own
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # permission-checked, never a public URL
