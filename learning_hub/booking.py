@@ -340,6 +340,33 @@ def booking_cancel(booking: Booking, user, *, now: datetime | None = None) -> Bo
     return booking
 
 
+def session_cancel(session: TrainingSession, *, user, now: datetime | None = None) -> list[Booking]:
+    """The training team has cancelled a session: every place and waiting-list entry is
+    cancelled and each person is told. Returns the bookings cancelled."""
+    if not is_training_staff(user):
+        raise PermissionDenied("Only the training team can cancel a session.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+        live = list(
+            locked.bookings.filter(status__in=[Booking.Status.BOOKED, Booking.Status.WAITING]).select_related(
+                "booked_by"
+            )
+        )
+        for booking in live:
+            booking.session = locked
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = now
+            booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+            log(booking, BOOKING_CANCEL, user=user, data={"session": locked.pk, "session_cancelled": True})
+            _email(booking, "session_cancelled")
+        locked.is_cancelled = True
+        locked.places_taken = 0
+        locked.save(update_fields=["is_cancelled", "places_taken", "updated_at"])
+    session.is_cancelled, session.places_taken = True, 0
+    return live
+
+
 def waiting_list_fill(session: TrainingSession, *, user, now: datetime | None = None) -> list[Booking]:
     """After the training team adds places to a session: give them to the waiting list, oldest
     first, emailing each person. Returns the bookings that got a place."""

@@ -22,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.roles import Role
 from portal.viewsets import RolePermissionPolicy
 
-from .booking import is_training_staff, waiting_list_fill
+from .booking import is_training_staff, session_cancel, waiting_list_fill
 from .models import Booking, TrainingCoursePage, TrainingSession
 
 SESSION_READERS = frozenset({Role.ADVISER, Role.EDITOR, Role.QA_MANAGER})
@@ -116,9 +116,15 @@ class TrainingSessionForm(WagtailAdminModelForm):
 
 class TrainingSessionEditView(generic.EditView):
     def save_instance(self):
+        was_cancelled = TrainingSession.objects.filter(pk=self.object.pk, is_cancelled=True).exists()
         session = super().save_instance()
-        # More places: offer them to the waiting list straight away (under the session lock).
-        if is_training_staff(self.request.user):
+        if not is_training_staff(self.request.user):
+            return session
+        if session.is_cancelled and not was_cancelled:
+            # Cancelling a session cancels its places and tells everyone booked or waiting.
+            session_cancel(session, user=self.request.user)
+        elif not session.is_cancelled:
+            # More places: offer them to the waiting list straight away (under the session lock).
             waiting_list_fill(session, user=self.request.user)
         return session
 

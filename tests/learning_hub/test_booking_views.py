@@ -441,6 +441,41 @@ def test_capacity_cannot_drop_below_places_taken_and_more_places_go_to_the_waiti
     assert TrainingSession.objects.get(pk=session.pk).places_taken == 3
 
 
+def test_cancelling_a_session_in_the_admin_cancels_every_place_and_tells_people(
+    client, hub, school_user, other_school_user, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    fill(hub.later_session, other_school_user, 2)
+    waiting = book(hub.later_session, school_user, join_waiting_list=True)
+    session = TrainingSession.objects.get(pk=hub.later_session.pk)
+    sign_in(client, make_user(Role.EDITOR))
+    mailoutbox.clear()
+    data = {
+        "course": session.course_id,
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"),
+        "venue": session.venue,
+        "joining_details": session.joining_details,
+        "booking_closes_on": session.booking_closes_on.isoformat(),
+        "capacity": 2,
+        "is_cancelled": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("learning_hub_session:edit", args=[session.pk]), data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.is_cancelled and session.places_taken == 0
+    assert set(session.bookings.values_list("status", flat=True)) == {Booking.Status.CANCELLED}
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CANCELLED
+    subjects = [message.subject for message in mailoutbox]
+    assert len(subjects) >= 3 and all(subject.startswith("Training session cancelled") for subject in subjects)
+    # Saving it again sends nothing more.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("learning_hub_session:edit", args=[session.pk]), data).status_code == 302
+    assert mailoutbox == []
+
+
 def test_the_admin_exports_sessions_and_bookings(client, hub, school_user, make_user):
     book(hub.session, school_user)
     sign_in(client, make_user(Role.ADVISER))
