@@ -12,7 +12,7 @@ import os
 import random
 import time
 
-from harness import append_results, get, heading, setup_django, timed
+from harness import analyze_database, append_results, get, heading, setup_django, timed
 
 setup_django()
 
@@ -127,6 +127,7 @@ def seed() -> float:
 
 def main() -> None:
     seconds = seed()
+    analyze_database()
     qa = Client()
     qa.force_login(User.objects.get(email="qa.manager@council.example.org"))
     today = timezone.localdate()

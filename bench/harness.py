@@ -77,3 +77,14 @@ def get(client, url: str) -> Callable[[], None]:
         assert response.status_code == 200, (url, response.status_code)
 
     return _get
+
+
+def analyze_database() -> None:
+    """After bulk-loading, refresh PostgreSQL's planner statistics, as autovacuum would soon do
+    in production. Without it the planner guesses one row for fresh tables and picks nested
+    loops (the hub search took 836 ms instead of 60 ms)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from harness import ROOT, append_results, get, heading, setup_django, timed
+from harness import ROOT, analyze_database, append_results, get, heading, setup_django, timed
 
 setup_django()
 
@@ -249,6 +249,7 @@ def over_http(urls: dict[str, str]) -> tuple[list[str], str]:
 
 def main() -> None:
     seconds = seed()
+    analyze_database()
     urls = hub_urls()
     rows = in_process(urls)
     http_rows, http_method = over_http(urls)
