@@ -521,10 +521,18 @@ def test_qa_manager_copies_a_questionnaire_to_next_year(client, qa_manager, ques
     assert copy.title == "Safeguarding audit 2023/24"
     assert copy.status == Questionnaire.Status.DRAFT
     assert copy.kind == questionnaire.kind
+    # Ordered: PostgreSQL returns unordered rows in whatever order it likes.
+    order = ("section__sort_order", "sort_order", "code")
     old = list(
-        Question.objects.filter(section__questionnaire=questionnaire).values_list("section__title", "code", "text")
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .order_by(*order)
+        .values_list("section__title", "code", "text")
     )
-    new = list(Question.objects.filter(section__questionnaire=copy).values_list("section__title", "code", "text"))
+    new = list(
+        Question.objects.filter(section__questionnaire=copy)
+        .order_by(*order)
+        .values_list("section__title", "code", "text")
+    )
     assert new == old and len(new) == 10
     assert list(copy.sections.values_list("title", "sort_order")) == list(
         questionnaire.sections.values_list("title", "sort_order")
