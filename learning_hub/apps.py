@@ -10,7 +10,7 @@ class LearningHubConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the booking log actions, the demo hook, and the review-reminder task and receiver.
-        from learning_hub import demo, log_actions, reviews  # noqa: F401
+        from learning_hub import demo, log_actions, receivers, reviews  # noqa: F401
 
         # The hub lives under the portal's home page. Portal cannot name the hub (DESIGN.md:
         # apps never import down), so the hub adds itself to the home page's allowed children.

@@ -9,17 +9,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
+from wagtail.users.models import UserProfile
 
 from portal.models import Theme
-from portal.permissions import user_has_role
+from portal.permissions import is_staff_user, user_has_role
 from portal.roles import Role
+from portal.services import email_queue
 
 from .models import GoodPracticeIndexPage, GoodPracticePage
 from .workflows import ensure_good_practice_workflow
@@ -126,7 +130,34 @@ def good_practice_submit(*, user, draft: GoodPracticeDraft, themes: Iterable[The
         page.save_revision(user=user, log_action=True)
         # The section's workflow, or the one editors put on this page's ancestors instead.
         (page.get_workflow() or workflow).start(page, user)
+        if not is_staff_user(user):
+            # Wagtail's own approved/rejected emails link into the admin, which setting users
+            # cannot open; they hear from the portal instead (submission_decided below).
+            profile = UserProfile.get_for_user(user)
+            profile.approved_notifications = False
+            profile.rejected_notifications = False
+            profile.save(update_fields=["approved_notifications", "rejected_notifications"])
     return page
+
+
+def submission_decided(*, page: GoodPracticePage, approved: bool, comment: str = "") -> None:
+    """Tell a setting user who submitted an example what the editor decided, with a link to
+    'Your submissions' (never to the admin). Staff submitters get Wagtail's own emails."""
+    submitter = page.submitted_by
+    if submitter is None or not submitter.is_active or not submitter.email or is_staff_user(submitter):
+        return
+    email_queue(
+        to=[submitter.email],
+        subject_template="learning_hub/emails/submission_decided_subject.txt",
+        body_template="learning_hub/emails/submission_decided.txt",
+        context={
+            "page": page,
+            "approved": approved,
+            "comment": comment,
+            "page_url": settings.SITE_URL + page.url if approved and page.url else "",
+            "submissions_url": settings.SITE_URL + reverse("learning_hub:my_submissions"),
+        },
+    )
 
 
 # Reading them back -------------------------------------------------------------------------

@@ -314,3 +314,34 @@ def test_editors_are_told_by_wagtail(hub, school_user, editor):
     mail.outbox.clear()
     good_practice_submit(user=school_user, draft=draft())
     assert any(editor.email in message.to for message in mail.outbox)
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_setting_submitter_hears_from_the_portal_never_with_an_admin_link(
+    hub, school_user, editor, decision, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = good_practice_submit(user=school_user, draft=draft())
+    mailoutbox.clear()
+    task_state = latest_state(page).current_task_state.specific
+    with django_capture_on_commit_callbacks(execute=True):
+        task_state.task.specific.on_action(task_state, editor, decision, comment="Please add the impact.")
+    to_submitter = [message for message in mailoutbox if school_user.email in message.to]
+    assert len(to_submitter) == 1
+    message = to_submitter[0]
+    assert "/admin/" not in message.body
+    assert "/hub/good-practice/mine/" in message.body
+    if decision == "approve":
+        assert message.subject.startswith("Your good-practice example is published")
+        page.refresh_from_db()
+        assert page.url in message.body
+    else:
+        assert message.subject.startswith("Your good-practice example needs changes")
+        assert "Please add the impact." in message.body
+
+
+def test_a_staff_submitter_keeps_wagtails_own_notifications(hub, adviser, editor, mailoutbox):
+    from wagtail.users.models import UserProfile
+
+    good_practice_submit(user=adviser, draft=draft())
+    profile = UserProfile.get_for_user(adviser)
+    assert profile.approved_notifications and profile.rejected_notifications
