@@ -32,6 +32,7 @@ urlpatterns = [
     path("audits/", include("schools.urls")),
     path("complaints/", include("complaints.urls")),
     path("hub/", include("learning_hub.urls")),
+    path("qpag/", include("qpag.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

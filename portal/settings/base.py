@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "schools",
     "learning_hub",
     "complaints",
+    "qpag",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the sampling work."""
+
+urlpatterns: list = []
