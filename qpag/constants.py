@@ -105,3 +105,20 @@ TRIPLE_LOCK_MONTHS = 1  # "QA will review all inadequate audits within a month o
 
 # A case number is the only case identifier stored: letters, digits and hyphens, never a name.
 CASE_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9\-/]{2,19}$"
+
+
+# The monthly pack follows the QPAG agenda (framework 12.2). Keys are stable: narrative is stored by key.
+PACK_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("performance", "Performance by exception"),
+    ("social_work", "Children's social work highlight report"),
+    ("early_help", "Early Help highlight report"),
+    ("chad", "Front door (ChAD) highlight report"),
+    ("send", "SEND highlight report"),
+    ("schools", "Schools safeguarding highlight report"),
+    ("complaints", "Compliments and complaints"),
+    ("reflective", "Audits for reflective discussion"),
+    ("learning", "Themes for learning"),
+    ("actions", "Action plan update and measures of impact"),
+    ("feedback", "Family and children's feedback"),
+    ("ppp_partnership", "Items for the Practice, Policy and Procedures group and the partnership"),
+)

@@ -34,6 +34,7 @@ class ExtractCase(models.Model):
     # For SEND rows this is the date the EHCP was finalised; for ChAD the date of the contact.
     opened_on = models.DateField()
     allocated_worker = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=80, blank=True)
     chad_category = models.CharField(max_length=20, choices=ChadCategory.choices, blank=True)
 
     class Meta:
