@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
+from portal import health, views
 
 portal_patterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
@@ -20,6 +20,8 @@ portal_patterns = [
     ),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),

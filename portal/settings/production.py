@@ -33,3 +33,5 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views opt back in to SAMEORIGIN th
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 LOGGING["root"]["level"] = env_str("LOG_LEVEL", "WARNING")  # noqa: F405
+# One JSON object per line, with the request id, for the log collector.
+LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "json")  # noqa: F405
