@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "taggit",
     "formtools",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.request_id.RequestIdMiddleware",  # first, so every later log line carries the id
     "django.middleware.security.SecurityMiddleware",
+    "portal.security_headers.PortalCSPMiddleware",
+    "portal.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +72,23 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+
+# Content-Security-Policy (django-csp): see portal/security_headers.py for why /admin/ differs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],  # never 'unsafe-inline': no inline script anywhere
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],  # Wagtail's preview frames our own pages; nobody else may
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -199,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "complaints-retention": {"task": "complaints.redact_expired", "schedule": 60 * 60 * 24},
     "hub-session-reminders": {"task": "learning_hub.send_session_reminders", "schedule": 60 * 60 * 24},
     "hub-resource-review-reminders": {"task": "learning_hub.send_resource_review_reminders", "schedule": 60 * 60 * 24},
+    # Daily; drafts last month's QPAG pack on the first working day only, and never twice.
+    "qpag-monthly-pack": {"task": "qpag.draft_monthly_pack", "schedule": 60 * 60 * 24},
 }
 
 # Wagtail --------------------------------------------------------------------

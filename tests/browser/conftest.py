@@ -27,3 +27,22 @@ def site(migrated_reference_data, live_server):
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """Every browser test also proves the page works under the Content-Security-Policy: the
+    browser reports each blocked script, style or image on the console, and any report fails."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+
+    def listen(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", listen)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
