@@ -45,7 +45,10 @@ def test_the_admin_allows_inline_styles_but_never_inline_scripts(client, user_fo
     assert policy["script-src"] == ["'self'"]
 
 
-def test_no_template_has_an_inline_script_or_event_handler():
+PDF_TEMPLATES = {"report_pdf.html", "pack_pdf.html", "certificate.html"}
+
+
+def test_no_template_has_an_inline_script_style_or_event_handler():
     """The policy refuses inline script, so a template that adds one would break in the browser."""
     import re
     from pathlib import Path
@@ -64,4 +67,7 @@ def test_no_template_has_an_inline_script_or_event_handler():
                 offenders.append(f"{template.relative_to(root)}: {tag}")
         if re.search(r"\son(click|load|change|submit|input)=", text):
             offenders.append(f"{template.relative_to(root)}: inline event handler")
+        # Inline styles are refused too, except in the templates WeasyPrint turns into PDFs.
+        if template.name not in PDF_TEMPLATES and re.search(r"<style\b|\sstyle=", text):
+            offenders.append(f"{template.relative_to(root)}: inline style")
     assert not offenders, "\n".join(offenders)
