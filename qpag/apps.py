@@ -12,4 +12,4 @@ class QpagConfig(AppConfig):
     verbose_name = "QPAG and case-file audits"
 
     def ready(self) -> None:
-        from . import log_actions  # noqa: F401  (registers audit-log actions)
+        from . import dashboard_panels, demo, log_actions  # noqa: F401  (registers hooks and audit-log actions)
