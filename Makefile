@@ -55,6 +55,7 @@ bench: $(VENV)/.dev-installed ## Run the benchmarks in bench/ and append to benc
 	$(PY) bench/action_plans.py
 	$(PY) bench/complaints.py
 	$(PY) bench/hub.py
+	$(PY) bench/qpag.py
 
 clean: ## Remove the virtualenv, local database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media
