@@ -3,10 +3,11 @@ permission policy every app's admin screens use: access comes from the portal's 
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.models import BankHoliday, Theme
+from portal.models import BankHoliday, TaskFailure, Theme
 from portal.permissions import user_has_role
 from portal.roles import Role
 
@@ -73,3 +74,32 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
     menu_icon = "tag"
     menu_label = "Taxonomy"
     menu_name = "taxonomy"
+
+
+class TaskFailureViewSet(SnippetViewSet):
+    """Background jobs that failed for good, for QA managers to follow up (portal.celery)."""
+
+    model = TaskFailure
+    icon = "warning"
+    menu_label = "Failed background jobs"
+    menu_order = 900
+    add_to_admin_menu = True
+    list_display = ["task_name", "exception_type", "failed_at", "retries", "resolved"]
+    list_filter = ["resolved", "task_name"]
+    search_fields = ["task_name", "exception_type", "message"]
+    search_backend_name = None
+    ordering = ["resolved", "-failed_at"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [FieldPanel("resolved"), FieldPanel("resolution_note")]
+
+
+class TaskFailurePermissionPolicy(RolePermissionPolicy):
+    """QA managers read failures and mark them resolved; nobody adds or deletes one by hand."""
+
+    def _roles_for(self, action: str) -> frozenset[Role]:
+        return frozenset() if action in {"add", "delete"} else super()._roles_for(action)
+
+
+def task_failure_permission_policy() -> TaskFailurePermissionPolicy:
+    return TaskFailurePermissionPolicy(TaskFailure, readers=frozenset(), keepers=KEEPERS)

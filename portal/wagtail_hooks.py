@@ -4,12 +4,19 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from portal.models import BankHoliday
-from portal.viewsets import RolePermissionPolicy, TaxonomyViewSetGroup
+from portal.models import BankHoliday, TaskFailure
+from portal.viewsets import (
+    RolePermissionPolicy,
+    TaskFailureViewSet,
+    TaxonomyViewSetGroup,
+    task_failure_permission_policy,
+)
 
 # Staff read the holiday list their clocks run on; QA managers keep it.
 register_permission_policy(BankHoliday, RolePermissionPolicy(BankHoliday))
 register_snippet(TaxonomyViewSetGroup)
+register_permission_policy(TaskFailure, task_failure_permission_policy())
+register_snippet(TaskFailureViewSet)
 
 
 @hooks.register("register_log_actions")

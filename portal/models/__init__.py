@@ -6,6 +6,7 @@ from portal.accounts.models import Invitation, User
 from .calendar import BankHoliday
 from .pages import HomePage, StandardPage
 from .site_settings import NavigationSettings, SiteSettings
+from .tasks import TaskFailure
 from .themes import Theme
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "NavigationSettings",
     "SiteSettings",
     "StandardPage",
+    "TaskFailure",
     "Theme",
     "TimeStampedModel",
     "User",
