@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import receivers  # noqa: F401  (connects signal receivers)
+        from portal import dashboard_panels, receivers  # noqa: F401  (hooks and signal receivers)

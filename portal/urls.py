@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import health, views
+from portal import audit_trail, health, views
 
 portal_patterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
@@ -20,6 +20,7 @@ portal_patterns = [
     ),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit-trail/", audit_trail.audit_trail, name="audit_trail"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("invitations/", views.invitation_list, name="invitation_list"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("hub/", include("learning_hub.urls")),
     path("qpag/", include("qpag.urls")),
+    path("account/two-factor/", include("portal.two_factor.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

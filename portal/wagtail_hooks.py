@@ -25,3 +25,4 @@ def register_invitation_log_actions(actions):
     actions.register_action("portal.invitation.create", "Invite", "Invitation sent")
     actions.register_action("portal.invitation.accept", "Accept invitation", "Invitation accepted")
     actions.register_action("portal.invitation.withdraw", "Withdraw invitation", "Invitation withdrawn")
+    actions.register_action("portal.audit_trail.export", "Export audit trail", "Audit trail exported")
