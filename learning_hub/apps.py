@@ -18,3 +18,10 @@ class LearningHubConfig(AppConfig):
 
         if "learning_hub.LearningHubHomePage" not in HomePage.subpage_types:
             HomePage.subpage_types = [*HomePage.subpage_types, "learning_hub.LearningHubHomePage"]
+
+        # Sessions show on public course and calendar pages (dates, places left): a change to
+        # one purges the anonymous page cache, as publishing a page does.
+        from learning_hub.models import TrainingSession
+        from portal.page_cache import purge_on_save
+
+        purge_on_save(TrainingSession)

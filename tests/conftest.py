@@ -96,8 +96,11 @@ def school_user(make_user):
 @pytest.fixture(autouse=True)
 def _fresh_bank_holidays():
     """The holiday list is cached; a rolled-back test must not leave its dates behind."""
+    from django.core.cache import caches
+
     from portal.working_days import forget_bank_holidays
 
     forget_bank_holidays()
+    caches["default"].clear()  # no test sees another's cached pages or counters
     yield
     forget_bank_holidays()

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "portal.security_headers.PortalCSPMiddleware",
     "portal.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After the security headers (so a cached page gets them too), before sessions and auth
+    # (so a hit skips them): see portal/page_cache.py.
+    "portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +75,19 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+
+# Caches. Production sets CACHE_URL to Redis, so every web node shares the page cache and its
+# purges; without it each process keeps its own memory cache (fine for one process).
+_CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "portal"}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    )
+}
+# Seconds an anonymous visitor's page is kept (0 switches the page cache off).
+PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 300)
 
 # Content-Security-Policy (django-csp): see portal/security_headers.py for why /admin/ differs.
 CONTENT_SECURITY_POLICY = {

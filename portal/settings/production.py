@@ -35,3 +35,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 LOGGING["root"]["level"] = env_str("LOG_LEVEL", "WARNING")  # noqa: F405
 # One JSON object per line, with the request id, for the log collector.
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "json")  # noqa: F405
+
+# The anonymous page cache is purged by bumping a number in the cache: with several web
+# processes that number must live in a shared cache, so without CACHE_URL (Redis) it is off.
+if not env_str("CACHE_URL"):
+    PORTAL_PAGE_CACHE_SECONDS = 0

@@ -29,3 +29,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Serve static files straight from static/ and the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test starts from an empty cache (tests/conftest.py clears it); the page cache is off
+# except in the tests of it (tests/learning_hub/test_page_cache.py), so other tests see fresh pages.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-tests"}}
+PORTAL_PAGE_CACHE_SECONDS = 0
