@@ -237,6 +237,29 @@ def plan_agree(*, plan: ActionPlan, user, agreed_with: str) -> ActionPlan:
     return plan
 
 
+def _lock(plan: ActionPlan, *rows) -> None:
+    """Take the plan's row lock and re-read the plan and `rows` (its actions, requests) under it.
+
+    Every change to an action's state holds this lock, so two people changing one action at
+    once (an adviser verifying while another sends it back, two deciding one extension) are
+    serialised: the second re-reads the first's committed change and its state check refuses,
+    instead of both succeeding on a stale copy. It also lets `_complete_plan_if_done` see
+    every action's committed status when two advisers verify a plan's last two actions at once.
+    Call it first inside the transaction; the plan is always locked before its actions."""
+    _reread(plan, ActionPlan.objects.select_for_update(of=("self",)))
+    for row in rows:
+        _reread(row)
+
+
+def _reread(row, queryset=None) -> None:
+    """refresh_from_db, keeping the related objects the caller reached it through (an action's
+    plan): refreshing those too would detach them from the caller's own copies."""
+    kept = {f.name for f in row._meta.concrete_fields if f.is_relation and f.is_cached(row)}
+    row.refresh_from_db(
+        from_queryset=queryset, fields=[f.name for f in row._meta.concrete_fields if f.name not in kept]
+    )
+
+
 def _open_for_work(plan: ActionPlan) -> None:
     if plan.status not in {PlanStatus.AGREED, PlanStatus.IN_PROGRESS}:
         raise InvalidTransition("Work on actions starts once the plan is agreed.")
@@ -246,12 +269,13 @@ def action_record_progress(*, action: Action, user, note: str, completed: bool =
     """The setting says what it has done; optionally that the action is complete."""
     plan = action.plan
     _require_member(user, plan)
-    _open_for_work(plan)
-    if action.status not in {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS}:
-        raise InvalidTransition("This action is not open for progress updates.")
     if not note.strip():
         raise ValidationError("Describe the progress made")
     with transaction.atomic():
+        _lock(plan, action)
+        _open_for_work(plan)
+        if action.status not in {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS}:
+            raise InvalidTransition("This action is not open for progress updates.")
         ActionNote.objects.create(action=action, author=user, from_setting=True, text=note.strip())
         action.status = ActionStatus.COMPLETED if completed else ActionStatus.IN_PROGRESS
         action.completed_at = timezone.now() if completed else None
@@ -306,9 +330,10 @@ def action_add_evidence(*, action: Action, user, uploaded) -> ActionEvidence:
 def action_verify(*, action: Action, user) -> Action:
     plan = action.plan
     _require_manager(user, plan)
-    if action.status != ActionStatus.COMPLETED:
-        raise InvalidTransition("Only an action the setting has completed can be verified.")
     with transaction.atomic():
+        _lock(plan, action)
+        if action.status != ActionStatus.COMPLETED:
+            raise InvalidTransition("Only an action the setting has completed can be verified.")
         action.status = ActionStatus.VERIFIED
         action.verified_at = timezone.now()
         action.verified_by = user
@@ -321,11 +346,12 @@ def action_verify(*, action: Action, user) -> Action:
 def action_send_back(*, action: Action, user, reason: str) -> Action:
     plan = action.plan
     _require_manager(user, plan)
-    if action.status != ActionStatus.COMPLETED:
-        raise InvalidTransition("Only a completed action can be sent back.")
     if not reason.strip():
         raise ValidationError("Say why the action is not yet complete")
     with transaction.atomic():
+        _lock(plan, action)
+        if action.status != ActionStatus.COMPLETED:
+            raise InvalidTransition("Only a completed action can be sent back.")
         ActionNote.objects.create(action=action, author=user, text=f"Sent back: {reason.strip()}")
         action.status = ActionStatus.IN_PROGRESS
         action.completed_at = None
@@ -343,11 +369,12 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
 def action_cancel(*, action: Action, user, reason: str) -> Action:
     plan = action.plan
     _require_manager(user, plan)
-    if not action.is_open:
-        raise InvalidTransition("This action is already finished.")
     if not reason.strip():
         raise ValidationError("Say why the action is cancelled")
     with transaction.atomic():
+        _lock(plan, action)
+        if not action.is_open:
+            raise InvalidTransition("This action is already finished.")
         action.status = ActionStatus.CANCELLED
         action.cancelled_reason = reason.strip()
         action.save(update_fields=["status", "cancelled_reason", "updated_at"])
@@ -394,17 +421,18 @@ def plan_close(*, plan: ActionPlan, user) -> ActionPlan:
 def extension_request(*, action: Action, user, new_due_on: date, reason: str, today: date | None = None):
     plan = action.plan
     _require_member(user, plan)
-    _open_for_work(plan)
     today = today or timezone.localdate()
-    if action.status not in {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS}:
-        raise InvalidTransition("Only an open action can be extended.")
-    if new_due_on <= today or new_due_on <= action.due_on:
-        raise ValidationError("The new due date must be in the future and later than the current one")
     if not reason.strip():
         raise ValidationError("Give a reason for the extension")
-    if action.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise ValidationError("There is already a request waiting for a decision")
     with transaction.atomic():
+        _lock(plan, action)  # two colleagues asking at once: one request, not two pending
+        _open_for_work(plan)
+        if action.status not in {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS}:
+            raise InvalidTransition("Only an open action can be extended.")
+        if new_due_on <= today or new_due_on <= action.due_on:
+            raise ValidationError("The new due date must be in the future and later than the current one")
+        if action.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+            raise ValidationError("There is already a request waiting for a decision")
         request = ExtensionRequest.objects.create(
             action=action,
             requested_by=user,
@@ -426,11 +454,12 @@ def extension_decide(*, request: ExtensionRequest, user, approve: bool, note: st
     action = request.action
     plan = action.plan
     _require_manager(user, plan)
-    if request.status != ExtensionRequest.Status.PENDING:
-        raise InvalidTransition("This request has already been decided.")
     if not approve and not note.strip():
         raise ValidationError("Say why the extension is refused")
     with transaction.atomic():
+        _lock(plan, request, action)
+        if request.status != ExtensionRequest.Status.PENDING:
+            raise InvalidTransition("This request has already been decided.")
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
         request.decided_by = user
         request.decided_at = timezone.now()
