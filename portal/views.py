@@ -23,6 +23,7 @@ from portal.forms import (
 from portal.permissions import invitable_roles, primary_role, role_required, user_roles
 from portal.roles import INVITABLE_BY, Role
 from portal.selectors import invitations_visible_to
+from portal.two_factor.services import session_record_enrolment
 
 INVITERS = tuple(INVITABLE_BY)
 
@@ -33,6 +34,12 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Note in the session whether this person must enter a code (portal/two_factor/).
+        session_record_enrolment(request=self.request, user=form.get_user())
+        return response
 
 
 class SignOutView(auth_views.LogoutView):

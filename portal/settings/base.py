@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "formtools",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # marks request.user verified once a code is entered
+    "portal.two_factor.middleware.TwoFactorMiddleware",  # staff and opted-in users must enter a code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AdminAccessMiddleware",
@@ -171,6 +176,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Two-factor authentication (django-otp; portal/two_factor/). Staff must use an authenticator
+# app; school and AP users may opt in. Only dev and the test suite switch enforcement off.
+PORTAL_TWO_FACTOR_ENFORCED = env_bool("PORTAL_TWO_FACTOR_ENFORCED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Schools safeguarding portal")
 
 # Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

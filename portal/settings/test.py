@@ -30,6 +30,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Nobody is made to set up two-factor authentication here (the tests that check it switch it on).
+PORTAL_TWO_FACTOR_ENFORCED = False
+
 # Each test starts from an empty cache (tests/conftest.py clears it); the page cache is off
 # except in the tests of it (tests/learning_hub/test_page_cache.py), so other tests see fresh pages.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-tests"}}
