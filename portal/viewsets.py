@@ -4,6 +4,7 @@ permission policy every app's admin screens use: access comes from the portal's 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -76,10 +77,14 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
     menu_name = "taxonomy"
 
 
-class TaskFailureViewSet(SnippetViewSet):
-    """Background jobs that failed for good, for QA managers to follow up (portal.celery)."""
+class TaskFailureViewSet(ModelViewSet):
+    """Background jobs that failed for good, for QA managers to follow up (portal.celery). A
+    ModelViewSet, not a snippet: snippets get a chooser that every admin user can open, and a
+    failure's message is for QA managers only."""
 
     model = TaskFailure
+    name = "portal_taskfailure"
+    url_prefix = "failed-jobs"
     icon = "warning"
     menu_label = "Failed background jobs"
     menu_order = 900

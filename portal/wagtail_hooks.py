@@ -16,7 +16,6 @@ from portal.viewsets import (
 register_permission_policy(BankHoliday, RolePermissionPolicy(BankHoliday))
 register_snippet(TaxonomyViewSetGroup)
 register_permission_policy(TaskFailure, task_failure_permission_policy())
-register_snippet(TaskFailureViewSet)
 
 
 @hooks.register("register_log_actions")
@@ -26,3 +25,8 @@ def register_invitation_log_actions(actions):
     actions.register_action("portal.invitation.accept", "Accept invitation", "Invitation accepted")
     actions.register_action("portal.invitation.withdraw", "Withdraw invitation", "Invitation withdrawn")
     actions.register_action("portal.audit_trail.export", "Export audit trail", "Audit trail exported")
+
+
+@hooks.register("register_admin_viewset")
+def register_task_failure_viewset():
+    return TaskFailureViewSet()

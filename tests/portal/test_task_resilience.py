@@ -95,18 +95,18 @@ def test_a_wrong_input_error_is_not_retried_but_is_recorded():
 def test_qa_managers_see_failed_jobs_in_the_admin_and_others_do_not(client, user_for_role):
     wrong_input.apply(kwargs={"record_id": 7}, throw=False)
     failure = TaskFailure.objects.get()
-    list_url = reverse("wagtailsnippets_portal_taskfailure:list")
+    list_url = reverse("portal_taskfailure:index")
     client.force_login(user_for_role(Role.QA_MANAGER))
     response = client.get(list_url)
     assert response.status_code == 200
     assert "tests.wrong_input" in response.content.decode()
-    edit_url = reverse("wagtailsnippets_portal_taskfailure:edit", args=[failure.pk])
+    edit_url = reverse("portal_taskfailure:edit", args=[failure.pk])
     response = client.post(edit_url, {"resolved": "on", "resolution_note": "Record 7 fixed by hand."})
     assert response.status_code == 302
     failure.refresh_from_db()
     assert failure.resolved and failure.resolution_note == "Record 7 fixed by hand."
     # Nobody adds or deletes failures by hand.
-    assert client.get(reverse("wagtailsnippets_portal_taskfailure:add")).status_code in {302, 403}
+    assert client.get(reverse("portal_taskfailure:add")).status_code in {302, 403}
 
     for role in (Role.ADVISER, Role.SENIOR_MANAGER, Role.EDITOR):
         client.force_login(user_for_role(role))
