@@ -3,7 +3,7 @@ Every view gets its querysets from here, so access is decided in one place."""
 
 from django.db.models import Q, QuerySet
 
-from portal.permissions import is_staff_user, user_has_role, user_roles
+from portal.permissions import is_setting_user, is_staff_user, user_has_role, user_roles
 from portal.roles import Role
 from schools.models import AuditReturn, Membership, QuestionnaireKind, Setting, SettingKind
 
@@ -12,8 +12,17 @@ _SCHOOL_AUDIT_STAFF = (Role.ADVISER, Role.QA_MANAGER, Role.SENIOR_MANAGER)
 _AP_AUDIT_STAFF = (Role.ADVISER, Role.QA_MANAGER, Role.SENIOR_MANAGER, Role.COMMISSIONING_OFFICER)
 
 
+def _trust_names(user) -> list[str]:
+    """The user's trusts, read once per user object: a request asks several times (the
+    return, its sections, the permission checks) and request.user lives only as long as it."""
+    names = getattr(user, "_portal_trust_names", None)
+    if names is None:
+        names = user._portal_trust_names = list(user.trust_memberships.values_list("trust_name", flat=True))
+    return names
+
+
 def _own_setting_filter(user) -> Q:
-    trusts = list(user.trust_memberships.values_list("trust_name", flat=True))
+    trusts = _trust_names(user)
     own = Q(memberships__user=user)
     if trusts:
         own |= Q(trust_name__in=trusts) & ~Q(trust_name="")
@@ -121,6 +130,10 @@ def plans_visible_to(user) -> QuerySet:
         return ActionPlan.objects.all()
     if ap_staff:
         return ActionPlan.objects.filter(setting__kind=SettingKind.AP_PROVIDER)
+    if not is_setting_user(user):
+        # Other staff (editors) look after the hub, not settings: settings_visible_to gives every
+        # staff member the whole register, which must not open every setting's plans to them.
+        return ActionPlan.objects.none()
     own = settings_visible_to(user)
     return ActionPlan.objects.filter(setting__in=own.values("pk")).exclude(
         status=ActionPlan.Status.DRAFT, shared_at__isnull=True

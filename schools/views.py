@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.permissions import can_invite, role_required, user_has_role
@@ -424,7 +425,10 @@ def evidence_delete(request, pk: int):
     audit_return = evidence.answer.audit_return
     services.evidence_remove(evidence=evidence, user=request.user)
     messages.success(request, f"{evidence.original_name} removed")
-    return redirect(request.POST.get("next") or reverse("schools:return_task_list", args=[audit_return.pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("schools:return_task_list", args=[audit_return.pk])  # never off-site (open redirect)
+    return redirect(back)
 
 
 # The adviser's side ---------------------------------------------------------------------
