@@ -49,13 +49,15 @@ worker: $(VENV)/.installed ## Run a Celery worker with beat against CELERY_BROKE
 	@test -n "$$CELERY_BROKER_URL" || (echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0" >&2; exit 2)
 	$(BIN)/celery -A portal worker -B --loglevel=INFO
 
-bench: $(VENV)/.dev-installed ## Run the benchmarks in bench/ and append to bench/RESULTS.md
+bench: $(VENV)/.dev-installed ## Run every benchmark (about 25 min; PostgreSQL, Redis, wrk) and append to bench/RESULTS.md
 	$(PY) bench/run.py
 	$(PY) bench/audits.py
 	$(PY) bench/action_plans.py
 	$(PY) bench/complaints.py
 	$(PY) bench/hub.py
 	$(PY) bench/qpag.py
+	$(PY) bench/pages.py county national
+	$(PY) bench/http_load.py
 
 clean: ## Remove the virtualenv, local database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

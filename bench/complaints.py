@@ -20,67 +20,20 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from complaints import clocks  # noqa: E402
 from complaints.models import (  # noqa: E402
     Complaint,
     ComplaintEvent,
-    Outcome,
     QuarterlyReport,
-    ReceivedVia,
-    Severity,
-    Source,
-    Status,
 )
 from complaints.quarters import last_complete_quarter  # noqa: E402
 from complaints.reports import report_build  # noqa: E402
 from portal.models import Theme, User  # noqa: E402
-from portal.working_days import add_working_days, working_days_between  # noqa: E402
+from qpag.scale import complaint_build as _complaint  # noqa: E402  (shared with seed_scale)
 from schools.models import Setting, SettingKind  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 SETTINGS, COMPLAINTS, YEARS = 200, 10_000, 5
 KINDS = [SettingKind.MAINTAINED_SCHOOL, SettingKind.ACADEMY, SettingKind.SPECIAL_SCHOOL, SettingKind.AP_PROVIDER]
-
-
-def _complaint(n: int, setting: Setting, received: datetime.date, today: datetime.date, rng, adviser) -> Complaint:
-    ack_due = add_working_days(received, 3)
-    respond_due = add_working_days(received, 20)
-    age = (today - received).days
-    complaint = Complaint(
-        reference=f"SC-{received.year}-B{n:05d}",
-        year=received.year,
-        number=100_000 + n,
-        setting=setting,
-        received_on=received,
-        source=rng.choice(Source.values),
-        received_via=rng.choice(ReceivedVia.values),
-        complainant_name="Bench Complainant",
-        complainant_contact="bench@example.net",
-        summary="A benchmark complaint about safeguarding procedures at the setting.",
-        severity=rng.choice(Severity.values),
-        assigned_adviser=adviser,
-        acknowledge_target_days=3,
-        respond_target_days=20,
-        acknowledge_due_on=ack_due,
-        respond_due_on=respond_due,
-    )
-    if age > 60 or rng.random() < 0.3:
-        sent = add_working_days(received, rng.randint(8, 28))
-        complaint.acknowledged_on = add_working_days(received, rng.randint(1, 4))
-        complaint.response_sent_on = min(sent, today)
-        complaint.response_working_days = working_days_between(received, complaint.response_sent_on)
-        complaint.outcome = rng.choice(Outcome.values)
-        complaint.learning_identified = complaint.outcome != Outcome.NOT_UPHELD
-        complaint.status = Status.CLOSED if age > 60 else Status.RESPONSE_SENT
-        complaint.closed_on = min(sent + datetime.timedelta(days=20), today) if age > 60 else None
-    else:
-        complaint.status = rng.choice(
-            [Status.RECEIVED, Status.ACKNOWLEDGED, Status.UNDER_INVESTIGATION, Status.UNDER_INVESTIGATION]
-        )
-        if complaint.status != Status.RECEIVED:
-            complaint.acknowledged_on = add_working_days(received, 1)
-    complaint.clock_due_on = clocks.current_due_on(complaint)
-    return complaint
 
 
 def seed() -> float:

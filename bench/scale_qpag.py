@@ -4,10 +4,8 @@ bulk_create (and, for the national answers on PostgreSQL, COPY). Nothing here go
 services: these are volumes to measure reads against, not stories."""
 
 import datetime
-import importlib.util
 import io
 import random
-from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -223,17 +221,14 @@ def action_plans(*, schools: list[Setting], actions: int, lead: User, today: dat
 
 
 def complaints(*, schools: list[Setting], count: int, years: int, today: datetime.date, adviser: User) -> int:
-    """Reuses bench/complaints.py's complaint builder (loaded by path: its module name would
-    otherwise shadow the complaints app)."""
+    """Complaints built by qpag.scale.complaint_build (as seed_scale builds them)."""
     from complaints.models import Complaint
+    from qpag.scale import complaint_build
 
-    spec = importlib.util.spec_from_file_location("bench_complaints", Path(__file__).with_name("complaints.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     rng = random.Random(5)  # noqa: S311
     first = today - datetime.timedelta(days=365 * years)
     made = [
-        module._complaint(
+        complaint_build(
             n, rng.choice(schools), first + datetime.timedelta(days=rng.randrange(365 * years)), today, rng, adviser
         )
         for n in range(count)
