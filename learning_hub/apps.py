@@ -20,8 +20,11 @@ class LearningHubConfig(AppConfig):
             HomePage.subpage_types = [*HomePage.subpage_types, "learning_hub.LearningHubHomePage"]
 
         # Sessions show on public course and calendar pages (dates, places left): a change to
-        # one purges the anonymous page cache, as publishing a page does.
-        from learning_hub.models import TrainingSession
+        # one purges the anonymous page cache, as publishing a page does. So do audiences (the
+        # hub's filters and counts) and page privacy (what a visitor may see or count).
+        from wagtail.models import PageViewRestriction
+
+        from learning_hub.models import Audience, TrainingSession
         from portal.page_cache import purge_on_save
 
-        purge_on_save(TrainingSession)
+        purge_on_save(TrainingSession, Audience, PageViewRestriction)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -65,11 +65,24 @@ class VisibleItems:
     def __init__(self, user):
         self.user = user
         self._by_model: dict = {}
+        self._private_q: Q | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.user is not None and self.user.is_authenticated)
+
+    def private_q(self) -> Q:
+        """Wagtail's `private_q` (pages in a members-only section), read once for all types."""
+        if self._private_q is None:
+            self._private_q = Page.objects.all().private_q()
+        return self._private_q
 
     def __call__(self, model) -> QuerySet:
         # Shared safely: every filter clones the queryset, and this one is never evaluated.
+        # The same as selectors.visible_pages, with the privacy restrictions read only once.
         if model not in self._by_model:
-            self._by_model[model] = visible_pages(model, self.user)
+            items = model.objects.live()
+            self._by_model[model] = items if self.signed_in else items.exclude(self.private_q())
         return self._by_model[model]
 
 
@@ -281,17 +294,27 @@ def calendar_context(calendar_page, request) -> dict:
 
 
 def tag_counts(hub_home, user, *, visible=None) -> tuple[list[tuple[Theme, int]], list[tuple[Audience, int]]]:
-    """Themes and audiences that have items this visitor may see, each with how many: one
-    grouped query per item type for each, so the cost does not grow with the items."""
+    """Themes and audiences that have items this visitor may see, each with how many: one query
+    for every item type's grouped counts, then the themes and the audiences, so the cost does
+    not grow with the items or the types."""
     visible = visible or VisibleItems(user)
     theme_counts: dict[int, int] = {}
     audience_counts: dict[int, int] = {}
+    # Every type's theme and audience counts in one query (a UNION ALL of the grouped counts).
+    parts = []
     for model in ITEM_MODELS:
         items = visible(model).descendant_of(hub_home).order_by()
-        for field, counts in (("themes", theme_counts), ("audiences", audience_counts)):
-            rows = items.filter(**{f"{field}__isnull": False}).values(field).annotate(n=Count("pk", distinct=True))
-            for row in rows:
-                counts[row[field]] = counts.get(row[field], 0) + row["n"]
+        for field in ("themes", "audiences"):
+            parts.append(
+                items.filter(**{f"{field}__isnull": False})
+                .values(tag=F(field))
+                .annotate(kind=Value(field, output_field=CharField()), n=Count("pk", distinct=True))
+                .values_list("kind", "tag", "n")
+                .order_by()
+            )
+    for kind, tag_id, n in parts[0].union(*parts[1:], all=True):
+        counts = theme_counts if kind == "themes" else audience_counts
+        counts[tag_id] = counts.get(tag_id, 0) + n
     themes = [
         (theme, theme_counts[theme.pk]) for theme in Theme.objects.filter(is_active=True) if theme.pk in theme_counts
     ]
@@ -303,7 +326,7 @@ def tag_counts(hub_home, user, *, visible=None) -> tuple[list[tuple[Theme, int]]
     return themes, audiences
 
 
-def featured_pages(hub_home, user) -> list:
+def featured_pages(hub_home, user, *, visible=None) -> list:
     """The editor's featured pages, in their order, as specific pages: only live ones, and
     members-only ones only for signed-in visitors. One query per page type."""
     # The raw block data holds the chosen ids; reading block.value would fetch base pages first.
@@ -312,7 +335,7 @@ def featured_pages(hub_home, user) -> list:
         return []
     pages = Page.objects.live().filter(pk__in=ids)
     if not user.is_authenticated:
-        pages = pages.public()
+        pages = pages.exclude((visible or VisibleItems(user)).private_q())
     by_id = {page.pk: page for page in pages.specific()}
     return label_types([by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id][:6])
 
@@ -338,7 +361,7 @@ def home_context(hub_home, request) -> dict:
         "calendar": by_class.get(TrainingCalendarPage),
         "good_practice_index": by_class.get(GoodPracticeIndexPage),
         "news_index": by_class.get(NewsIndexPage),
-        "featured_items": featured_pages(hub_home, user),
+        "featured_items": featured_pages(hub_home, user, visible=visible),
         "upcoming": sessions,
         "good_practice": list(visible(GoodPracticePage).descendant_of(hub_home).order_by("-first_published_at")[:3]),
         "news": list(visible(NewsPage).descendant_of(hub_home).order_by("-date", "-first_published_at")[:3]),

@@ -140,6 +140,7 @@ def test_home_page_queries_do_not_grow_with_navigation_or_pages(client, home, dj
     client.get("/")  # create the settings rows
     with django_assert_max_num_queries(12) as small:
         client.get("/")
+    small_count = len(small.captured_queries)  # read now: Django's query log is a bounded deque
     pages = []
     for n in range(15):
         page = StandardPage(title=f"Page {n}", slug=f"page-{n}")
@@ -150,6 +151,7 @@ def test_home_page_queries_do_not_grow_with_navigation_or_pages(client, home, dj
     navigation.main_navigation = [("link", {"text": p.title, "page": p, "url": ""}) for p in pages[:6]]
     navigation.footer_links = [("link", {"text": p.title, "page": p, "url": ""}) for p in pages[6:]]
     navigation.save()
-    with django_assert_max_num_queries(len(small.captured_queries) + 2):
+    client.get("/")  # warm Wagtail's site root paths again after the new pages
+    with django_assert_max_num_queries(small_count + 2):
         html = client.get("/").content.decode()
     assert "Page 14" in html
