@@ -95,7 +95,7 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day such as 2147483648
             raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
 
     def compress(self, data_list):  # pragma: no cover - clean() does the work

@@ -8,6 +8,7 @@ the page's error summary comes from templates/forms/error_summary.html.
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 
 from portal.models import User
@@ -37,6 +38,11 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
             attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": False}
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
+        # AuthenticationForm sets max_length after the field is built, so no validator enforces it:
+        # an over-long name reached authenticate() and axes' 255-character column (a 500 on PostgreSQL).
+        self.fields["username"].validators.append(
+            MaxLengthValidator(254, message="Enter an email address of 254 characters or fewer")
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 

@@ -100,7 +100,8 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         if not value:
             return None
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        # Year 0000 matches the pattern but is no date: refused here, not a 500 from date().
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
             raise ValidationError("Enter the month as a year and month, like 2026-10")
         return date(int(match.group(1)), int(match.group(2)), 1)
 

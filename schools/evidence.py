@@ -9,6 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
 MAX_BYTES = 20 * 1024 * 1024
+# Office and OpenDocument files are zip archives. One that would expand to more than this, or
+# to more than MAX_ZIP_RATIO times its own size, is refused: a "zip bomb" would exhaust the
+# memory or disk of whoever opens it (a reviewer's PC, a virus scanner).
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+MAX_ZIP_ENTRIES = 10_000
+ZIP_FAMILIES = frozenset({"docx", "xlsx", "pptx", "odf"})
 
 # extension -> (content type, family detected from the bytes)
 ALLOWED = {
@@ -75,6 +82,28 @@ def _detect(head: bytes, uploaded) -> str | None:
     return None
 
 
+def _check_archive(uploaded) -> None:
+    """Refuse an archive whose entries expand beyond the limits (sizes as its directory declares them)."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationError("The selected file is damaged. Check the file and try again") from error
+    finally:
+        uploaded.seek(0)
+    expanded = sum(entry.file_size for entry in entries)
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or expanded > MAX_UNZIPPED_BYTES
+        or expanded > MAX_ZIP_RATIO * max(uploaded.size, 1)
+    ):
+        raise ValidationError(
+            "The selected file expands to far more than its size when opened, so it cannot be accepted. "
+            "Save it again from Word, Excel or PowerPoint and try again"
+        )
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
@@ -98,6 +127,8 @@ def evidence_check(uploaded) -> CheckedUpload:
     content_type, family = ALLOWED[extension]
     if _detect(head, uploaded) != family:
         raise ValidationError(f"The selected file is not a real {extension.upper()} file. Check the file and try again")
+    if family in ZIP_FAMILIES:
+        _check_archive(uploaded)
     return CheckedUpload(name=name, content_type=content_type, size=uploaded.size)
 
 

@@ -428,13 +428,17 @@ class GiasUploadForm(forms.Form):
                 f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
                 f"{GIAS_UPLOAD_MAX_BYTES // (1024 * 1024)} MB. Export only this local authority's establishments."
             )
+        raw = upload.read()
         try:
             # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
-            text = upload.read().decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValidationError(
-                "The file is not UTF-8 text. Open it in Excel and save it as “CSV UTF-8 (Comma delimited)”."
-            ) from error
+            # GIAS's own download and Excel's plain "CSV" are Windows-1252; UTF-16 (NUL bytes) is not.
+            if b"\x00" in raw:
+                raise ValidationError(
+                    "The file is not UTF-8 text. Open it in Excel and save it as “CSV UTF-8 (Comma delimited)”."
+                ) from error
+            text = raw.decode("cp1252", errors="replace")
         if "\x00" in text:
             raise ValidationError("The file is not a text CSV (it contains binary data).")
         self.text = text
