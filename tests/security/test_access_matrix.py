@@ -331,7 +331,9 @@ def test_every_named_url_has_an_entry():
     assert all(set(EXPECTED[name]) == set(ROLES) for name in URL_NAMES)
 
 
-def test_every_url_can_be_filled_from_the_fixture(access_world):  # noqa: F811 (the fixture)
+def test_every_url_can_be_filled_from_the_fixture(access_world, db):  # noqa: F811 (the fixture)
+    # `db` also makes pytest-django run this with the other database tests, before the browser
+    # tests (which flush the tables); without it, it ran last and found no roles.
     kwargs = url_kwargs(access_world)
     unfilled = [name for name in URL_NAMES if name not in kwargs]
     assert not unfilled, f"no fixture object for: {', '.join(unfilled)} (add it to url_kwargs)"
